@@ -1,0 +1,40 @@
+// Small string helpers shared by every layer: slugs, percent-encoding, trimming, splitting.
+// All functions are pure and thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reelpress::util {
+
+// "The Salt Road: Part 2" -> "the-salt-road-part-2". ASCII letters and digits are kept
+// (lower-cased), runs of anything else become one '-', and non-ASCII UTF-8 is kept as is so
+// that titles in other scripts still give a readable slug. Never empty: "-" inputs give "untitled".
+std::string slugify(std::string_view text);
+
+// Percent-decodes a URL path or query component. std::nullopt on a malformed escape ("%4G",
+// a lone "%") or a decoded NUL byte. '+' is left alone (paths); see decode_form_component.
+std::optional<std::string> percent_decode(std::string_view text);
+// As percent_decode, but '+' means a space (application/x-www-form-urlencoded).
+std::optional<std::string> decode_form_component(std::string_view text);
+// Encodes everything but unreserved characters and '/' (for building paths from slugs that
+// hold UTF-8). Already-encoded input is not double-encoded only if you decode it first.
+std::string percent_encode_path(std::string_view text);
+
+std::string_view trim(std::string_view text);
+std::string to_lower(std::string_view text);
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+// Splits on sep; keeps empty pieces.
+std::vector<std::string_view> split(std::string_view text, char sep);
+// Parses a non-negative decimal integer that fits in int64; std::nullopt otherwise.
+std::optional<long long> parse_non_negative(std::string_view text);
+
+// True when text is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// Value of `name` in a query string or form body ("a=1&b=2"), decoded; nullopt if absent.
+std::optional<std::string> form_value(std::string_view query, std::string_view name);
+
+}  // namespace reelpress::util
