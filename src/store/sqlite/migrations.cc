@@ -1,0 +1,389 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace reelpress::store::sqlite {
+namespace {
+
+using util::ErrorCode;
+using util::fail;
+
+// Conventions of the schema, for whoever writes the next step:
+// - STRICT tables: a value of the wrong type is an error, not silently stored.
+// - Enumerations (kind, status, role, ...) are stored as their to_string names and carry no
+//   CHECK: SQLite cannot change a CHECK without rebuilding the table, and a newer reelpress
+//   adding a kind must not need that. The store refuses unknown names when reading (kCorrupt).
+// - Foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, so an import may write
+//   a child page before its parent, or a reply before the comment it answers, inside one
+//   transaction.
+// - Ids are AUTOINCREMENT: an id is never handed out twice, even after a delete, because ids
+//   appear in URLs that must not start pointing at something else.
+// - Every content table has three triggers that bump change_counter, so that a write by any
+//   process is seen by every other through one cheap read (PRAGMA data_version would only
+//   tell one connection about the others, not a process about itself).
+// - There is no column for a commenter's IP address, user agent or any other client trace,
+//   and there never will be (DESIGN.md, Privacy).
+
+constexpr std::string_view kCoreTables = R"sql(
+PRAGMA application_id = 1919709299;
+
+CREATE TABLE change_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+) STRICT;
+INSERT INTO change_counter (id, value) VALUES (1, 0);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  login TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE films (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  air_date TEXT NOT NULL,
+  runtime_minutes INTEGER NOT NULL,
+  synopsis TEXT NOT NULL,
+  credits TEXT NOT NULL,
+  poster TEXT NOT NULL,
+  position INTEGER NOT NULL
+) STRICT;
+CREATE INDEX films_by_position ON films (position, id);
+
+CREATE TABLE press_quotes (
+  film_id INTEGER NOT NULL
+    REFERENCES films (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (film_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE categories (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  parent_id INTEGER REFERENCES categories (id) DEFERRABLE INITIALLY DEFERRED,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL
+) STRICT;
+-- A slug is unique among siblings; ifnull makes top-level categories siblings too (UNIQUE
+-- would otherwise treat every NULL parent as distinct).
+CREATE UNIQUE INDEX categories_by_parent_slug ON categories (ifnull(parent_id, 0), slug);
+CREATE INDEX categories_by_parent ON categories (parent_id);
+
+CREATE TABLE tags (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL
+) STRICT;
+CREATE INDEX tags_by_name ON tags (name, id);
+
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug TEXT NOT NULL,
+  title TEXT NOT NULL,
+  kicker TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  password TEXT NOT NULL,
+  body_format TEXT NOT NULL,
+  body TEXT NOT NULL,
+  body_html TEXT NOT NULL,
+  excerpt TEXT NOT NULL,
+  published_at INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL,
+  author_id INTEGER
+    REFERENCES users (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  film_id INTEGER REFERENCES films (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  parent_id INTEGER REFERENCES entries (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  menu_order INTEGER NOT NULL,
+  sticky INTEGER NOT NULL CHECK (sticky IN (0, 1)),
+  comments_open INTEGER NOT NULL CHECK (comments_open IN (0, 1))
+) STRICT;
+CREATE INDEX entries_by_status_published ON entries (status, published_at, id);
+CREATE INDEX entries_by_slug ON entries (slug);
+CREATE INDEX entries_by_film ON entries (film_id, published_at);
+CREATE INDEX entries_by_author ON entries (author_id, published_at);
+CREATE INDEX entries_by_parent ON entries (parent_id, menu_order);
+
+-- The first category (position 0) is the primary one, used in permalinks.
+CREATE TABLE entry_categories (
+  entry_id INTEGER NOT NULL
+    REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  category_id INTEGER NOT NULL
+    REFERENCES categories (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (entry_id, position),
+  UNIQUE (entry_id, category_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX entry_categories_by_category ON entry_categories (category_id, entry_id);
+
+CREATE TABLE entry_tags (
+  entry_id INTEGER NOT NULL
+    REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (entry_id, position),
+  UNIQUE (entry_id, tag_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX entry_tags_by_tag ON entry_tags (tag_id, entry_id);
+
+CREATE TABLE entry_sections (
+  entry_id INTEGER NOT NULL
+    REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  heading TEXT NOT NULL,
+  body TEXT NOT NULL,
+  body_html TEXT NOT NULL,
+  PRIMARY KEY (entry_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  url TEXT NOT NULL,
+  region TEXT NOT NULL,
+  focus TEXT NOT NULL,
+  status TEXT NOT NULL,
+  suggested_for_entry_id INTEGER
+    REFERENCES entries (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX organizations_by_status ON organizations (status, created_at);
+CREATE INDEX organizations_by_suggested_entry
+  ON organizations (suggested_for_entry_id, status, created_at);
+
+CREATE TABLE entry_organizations (
+  entry_id INTEGER NOT NULL
+    REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  position INTEGER NOT NULL,
+  organization_id INTEGER NOT NULL
+    REFERENCES organizations (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (entry_id, position),
+  UNIQUE (entry_id, organization_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX entry_organizations_by_organization ON entry_organizations (organization_id);
+
+-- Deliberately no IP address, user agent or other client trace: see the note above.
+CREATE TABLE comments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  entry_id INTEGER NOT NULL
+    REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  parent_id INTEGER REFERENCES comments (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  author_name TEXT NOT NULL,
+  author_email TEXT NOT NULL,
+  author_url TEXT NOT NULL,
+  body_html TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX comments_by_entry_status ON comments (entry_id, status, created_at);
+CREATE INDEX comments_by_status ON comments (status, created_at);
+CREATE INDEX comments_by_parent ON comments (parent_id);
+
+CREATE TRIGGER users_insert_counts AFTER INSERT ON users
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER users_update_counts AFTER UPDATE ON users
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER users_delete_counts AFTER DELETE ON users
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER films_insert_counts AFTER INSERT ON films
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER films_update_counts AFTER UPDATE ON films
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER films_delete_counts AFTER DELETE ON films
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER press_quotes_insert_counts AFTER INSERT ON press_quotes
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER press_quotes_update_counts AFTER UPDATE ON press_quotes
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER press_quotes_delete_counts AFTER DELETE ON press_quotes
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER categories_insert_counts AFTER INSERT ON categories
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER categories_update_counts AFTER UPDATE ON categories
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER categories_delete_counts AFTER DELETE ON categories
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER tags_insert_counts AFTER INSERT ON tags
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER tags_update_counts AFTER UPDATE ON tags
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER tags_delete_counts AFTER DELETE ON tags
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entries_insert_counts AFTER INSERT ON entries
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entries_update_counts AFTER UPDATE ON entries
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entries_delete_counts AFTER DELETE ON entries
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_categories_insert_counts AFTER INSERT ON entry_categories
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_categories_update_counts AFTER UPDATE ON entry_categories
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_categories_delete_counts AFTER DELETE ON entry_categories
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_tags_insert_counts AFTER INSERT ON entry_tags
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_tags_update_counts AFTER UPDATE ON entry_tags
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_tags_delete_counts AFTER DELETE ON entry_tags
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_sections_insert_counts AFTER INSERT ON entry_sections
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_sections_update_counts AFTER UPDATE ON entry_sections
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_sections_delete_counts AFTER DELETE ON entry_sections
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER organizations_insert_counts AFTER INSERT ON organizations
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER organizations_update_counts AFTER UPDATE ON organizations
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER organizations_delete_counts AFTER DELETE ON organizations
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_organizations_insert_counts AFTER INSERT ON entry_organizations
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_organizations_update_counts AFTER UPDATE ON entry_organizations
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER entry_organizations_delete_counts AFTER DELETE ON entry_organizations
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER comments_insert_counts AFTER INSERT ON comments
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER comments_update_counts AFTER UPDATE ON comments
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER comments_delete_counts AFTER DELETE ON comments
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+)sql";
+
+constexpr std::string_view kMediaAndRedirects = R"sql(
+CREATE TABLE media (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  path TEXT NOT NULL UNIQUE,
+  mime_type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  alt TEXT NOT NULL,
+  entry_id INTEGER REFERENCES entries (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  size INTEGER NOT NULL,
+  uploaded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX media_by_entry ON media (entry_id);
+
+-- A redirect leads to an entry (its canonical URL, whatever it is then) or to a fixed path.
+CREATE TABLE redirects (
+  from_path TEXT NOT NULL PRIMARY KEY,
+  entry_id INTEGER REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  to_path TEXT NOT NULL,
+  CHECK (entry_id IS NOT NULL OR to_path <> '')
+) STRICT, WITHOUT ROWID;
+CREATE INDEX redirects_by_entry ON redirects (entry_id);
+
+CREATE TRIGGER media_insert_counts AFTER INSERT ON media
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER media_update_counts AFTER UPDATE ON media
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER media_delete_counts AFTER DELETE ON media
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER redirects_insert_counts AFTER INSERT ON redirects
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER redirects_update_counts AFTER UPDATE ON redirects
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER redirects_delete_counts AFTER DELETE ON redirects
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "core tables: users, films, categories, tags, entries, organizations, comments",
+     kCoreTables},
+    {2, "media and redirects", kMediaAndRedirects},
+};
+
+Result<int> read_int_pragma(Connection& connection, std::string_view sql) {
+  auto statement = connection.prepare(sql);
+  if (!statement) return fail(std::move(statement.error()));
+  auto row = statement->step();
+  if (!row) return fail(std::move(row.error()));
+  if (!*row) return fail(ErrorCode::kInternal, std::string(sql) + " returned no row");
+  return statement->integer(0);
+}
+
+// Whether this file is one reelpress may use and migrate, given its version.
+Status check_identity(Connection& connection, std::string_view name, int version) {
+  const int latest = latest_schema_version();
+  if (version > latest) {
+    return fail(ErrorCode::kCorrupt, std::string(name) + " is at schema version " +
+                                         std::to_string(version) + " but this reelpress knows " +
+                                         std::to_string(latest) + "; upgrade reelpress");
+  }
+  auto application_id = read_int_pragma(connection, "PRAGMA application_id");
+  if (!application_id) return fail(std::move(application_id.error()));
+  if (version == 0) {
+    // A new, empty file is ours to set up; a file with tables but no version is somebody
+    // else's database, which migrating would clutter or break.
+    auto tables = read_int_pragma(connection, "SELECT count(*) FROM sqlite_schema");
+    if (!tables) return fail(std::move(tables.error()));
+    if (*tables == 0 && *application_id == 0) return {};
+  } else if (*application_id == kApplicationId) {
+    return {};
+  }
+  return fail(ErrorCode::kCorrupt,
+              std::string(name) + " is a SQLite database of another program, not reelpress's");
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Result<int> schema_version(Connection& connection) {
+  return read_int_pragma(connection, "PRAGMA user_version");
+}
+
+Status migrate(Connection& connection, std::string_view name, int target) {
+  if (target < 0 || target > latest_schema_version()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "no schema version " + std::to_string(target) + " to migrate to");
+  }
+  // One snapshot for the version and the identity checks: read one by one, they could
+  // straddle another process's migration (version 0 read before it, its tables after).
+  Result<int> version = 0;
+  auto checked = connection.in_transaction(Connection::TransactionKind::kRead, [&]() -> Status {
+    version = schema_version(connection);
+    if (!version) return fail(with_context(std::move(version.error()), name));
+    return check_identity(connection, name, *version);
+  });
+  if (!checked) return checked;
+
+  while (*version < target) {
+    const Migration& step = kMigrations[*version];  // Versions are 1, 2, ... in order.
+    auto applied = connection.in_transaction(Connection::TransactionKind::kWrite, [&]() -> Status {
+      // Another process may have migrated since the read above; the write lock is held now.
+      version = schema_version(connection);
+      if (!version) return fail(std::move(version.error()));
+      if (*version >= step.version) return {};
+      if (auto ours = check_identity(connection, name, *version); !ours) return ours;
+      if (auto done = connection.execute_script(std::string(step.sql)); !done) return done;
+      // PRAGMA takes no bound parameters; the number is this binary's own constant.
+      auto recorded =
+          connection.execute_script("PRAGMA user_version = " + std::to_string(step.version));
+      if (!recorded) return recorded;
+      version = step.version;
+      return {};
+    });
+    if (!applied) {
+      return fail(with_context(std::move(applied.error()), std::string(name) + ": migration " +
+                                                               std::to_string(step.version) + " (" +
+                                                               std::string(step.summary) + ")"));
+    }
+  }
+  return {};
+}
+
+}  // namespace reelpress::store::sqlite

@@ -1,0 +1,157 @@
+// SqliteStore: the Store in one SQLite file, the embedded default (content.db in the site
+// directory). See store.h for the contract every backend keeps; this header adds what is
+// particular to SQLite.
+//
+// Connections: one per calling thread, opened on the thread's first call and closed when the
+// thread exits or the store is destroyed, so threads never share a handle and readers never
+// wait for each other (WAL). Each connection caches its prepared statements; every value is
+// bound, never spliced into SQL. For ":memory:" there is a single connection behind a mutex
+// instead, because each SQLite connection to ":memory:" would otherwise see its own empty
+// database: every thread then shares one database and takes turns (a transaction holds the
+// turn until it ends). That is what tests need; a site uses a file.
+//
+// Durability: journal_mode=WAL with synchronous=NORMAL. A write acknowledged by this store is
+// in the WAL file when the call returns, so it survives the reelpress process being killed
+// (kill -9, a crash) but not necessarily a power loss or kernel crash, which may lose the last
+// commits since the previous checkpoint (never corrupt the file). synchronous=FULL would
+// close that gap at the cost of an fsync per commit.
+//
+// Other processes: the CLI may write while the server runs. Writers take the write lock at
+// BEGIN (BEGIN IMMEDIATE) and wait up to Connection::kBusyTimeoutMs for it, then fail with
+// kUnavailable. change_counter() sees their writes (a trigger-maintained counter in the file).
+//
+// Schema: migrations.h. open() upgrades an older database in place and refuses a newer one.
+//
+// Beyond store.h:
+// - A zero Comment::created_at, Organization::created_at, User::created_at or
+//   Media::uploaded_at is replaced by the clock's now() when saved.
+// - Saving a value that refers to a missing row (an entry's category, a comment's entry) fails
+//   with kInvalidArgument. Foreign keys are checked when the outermost transaction commits, so
+//   inside transaction() rows may be written in any order (an import writes children first).
+// - Duplicate ids in an entry's category_ids, tag_ids or organization_ids are stored once, at
+//   their first position.
+//
+// Example:
+//   auto store = SqliteStore::open(site_dir + "/content.db");
+//   if (!store) return fail(store.error());
+//   auto status = (*store)->transaction([&]() -> Status { ... });
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace reelpress::store::sqlite {
+
+class Connection;
+class ConnectionPool;
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database at `path`, or a private in-memory database for
+  // ":memory:", and migrates it to the current schema. `clock` must outlive the store.
+  // Errors: kIo when the file cannot be opened or written (missing folder, permissions);
+  // kCorrupt when it is not a database, another program's database, or newer than this
+  // binary ("content.db is at schema version 7 but this reelpress knows 2; upgrade
+  // reelpress"); kUnavailable when another process holds the write lock too long.
+  static Result<std::unique_ptr<SqliteStore>> open(
+      const std::string& path, const util::Clock& clock = util::SystemClock::instance());
+
+  // Closes every connection. No call may be running on any thread.
+  ~SqliteStore() override;
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // transaction() always takes the write lock (BEGIN IMMEDIATE): it is for writes. Plain reads
+  // need none; each read method sees one consistent snapshot by itself.
+  Status transaction(const std::function<Status()>& body) override;
+  Result<std::int64_t> change_counter() override;
+
+  Result<Id> save_film(const content::Film& film) override;
+  Result<content::Film> film_by_id(Id id) override;
+  Result<content::Film> film_by_slug(const std::string& slug) override;
+  Result<std::vector<content::Film>> films() override;
+
+  Result<Id> save_category(const content::Category& category) override;
+  Result<content::Category> category_by_id(Id id) override;
+  Result<std::vector<content::Category>> categories() override;
+
+  Result<Id> save_tag(const content::Tag& tag) override;
+  Result<content::Tag> tag_by_id(Id id) override;
+  Result<content::Tag> tag_by_slug(const std::string& slug) override;
+  Result<std::vector<content::Tag>> tags() override;
+
+  Result<Id> save_entry(const content::Entry& entry) override;
+  Result<content::Entry> entry_by_id(Id id) override;
+  Result<std::vector<content::Entry>> entries_by_slug(const std::string& slug) override;
+  Result<EntryList> list_entries(const EntryQuery& query) override;
+  Result<std::vector<content::Entry>> child_pages(std::optional<Id> parent,
+                                                  content::EntryStatus status) override;
+
+  Result<Id> save_organization(const content::Organization& org) override;
+  Result<content::Organization> organization_by_id(Id id) override;
+  Result<std::vector<content::Organization>> organizations_for_entry(Id entry_id) override;
+  Result<std::vector<content::Organization>> organizations_with_status(
+      content::ModerationStatus status) override;
+
+  Result<Id> save_comment(const content::Comment& comment) override;
+  Result<content::Comment> comment_by_id(Id id) override;
+  Result<std::vector<content::Comment>> comments_for_entry(
+      Id entry_id, content::ModerationStatus status) override;
+  Result<std::vector<content::Comment>> comments_with_status(content::ModerationStatus status,
+                                                             int limit) override;
+  Status set_comment_status(Id id, content::ModerationStatus status) override;
+  Result<int> approved_comment_count(Id entry_id) override;
+
+  Result<Id> save_user(const content::User& user) override;
+  Result<content::User> user_by_id(Id id) override;
+  Result<content::User> user_by_login(const std::string& login) override;
+  Result<std::vector<content::User>> users() override;
+  Status remove_user(Id id) override;
+
+  Result<Id> save_media(const content::Media& media) override;
+  Result<content::Media> media_by_path(const std::string& path) override;
+
+  Status save_redirect(const content::Redirect& redirect) override;
+  Result<content::Redirect> redirect_from(const std::string& path) override;
+
+  // How many SQLite connections are open: 1 for ":memory:", else one per thread that has
+  // called and not yet exited. For tests and diagnostics.
+  std::size_t open_connection_count() const;
+
+ private:
+  class Lease;
+
+  SqliteStore(std::string path, const util::Clock& clock);
+
+  // The calling thread's connection (opening it on first use), held for the lease's life.
+  Result<Lease> lease();
+  // Runs fn(Connection&) on the calling thread's connection: a read snapshot or a write
+  // transaction (joining the caller's transaction if one is open on this thread).
+  template <typename T, typename Fn>
+  Result<T> read(Fn&& fn);
+  template <typename T, typename Fn>
+  Result<T> write(Fn&& fn);
+
+  const std::string path_;
+  const util::Clock& clock_;
+  const bool memory_;
+  const std::uint64_t serial_;  // Unique per store in this process: names its thread slots.
+
+  // ":memory:": the one connection, and the turn every thread takes to use it. Recursive,
+  // because a transaction's body calls the store again on the same thread.
+  std::unique_ptr<Connection> memory_connection_;
+  std::recursive_mutex memory_mutex_;
+
+  // A file: the connections of every thread, shared with the thread-exit hooks that close
+  // them (see sqlite_store.cc).
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace reelpress::store::sqlite
