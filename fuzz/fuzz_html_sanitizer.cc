@@ -1,0 +1,176 @@
+// libFuzzer target for render/html_sanitizer: any bytes in, and the output must be safe,
+// valid UTF-8 and a fixed point. The first input byte picks the policy; the rest is the HTML.
+//
+// Safety is checked independently of the sanitizer's own code, on two levels:
+//   - the raw output: every '<' starts an allowed tag (text cannot hold a raw '<'), so there
+//     is no "<script" anywhere, whatever the case;
+//   - the output parsed again by gumbo: only allowed elements, no on*, style or id attribute,
+//     and no URL attribute whose scheme (as the WHATWG URL parser reads it) is not http,
+//     https or mailto, or that holds "javascript:" however it is spaced out.
+// Any violation calls abort(), which libFuzzer reports with the input.
+//
+// Run: ./fuzz_html_sanitizer -max_total_time=60 corpus/   (see fuzz/CMakeLists.txt)
+#include <gumbo.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "render/html_sanitizer.h"
+#include "util/text.h"
+
+namespace {
+
+using reelpress::render::sanitize_html;
+using reelpress::render::SanitizerOptions;
+using reelpress::render::SanitizerPolicy;
+
+[[noreturn]] void fail(const char* what, std::string_view output) {
+  std::fprintf(stderr, "fuzz_html_sanitizer: %s\noutput: %.*s\n", what,
+               static_cast<int>(output.size()), output.data());
+  std::abort();
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+constexpr std::string_view kBodyElements[] = {
+    "p",      "br",     "hr",      "h2",    "h3",   "h4",      "h5",         "h6",
+    "strong", "b",      "em",      "i",     "u",    "s",       "del",        "ins",
+    "sub",    "sup",    "small",   "mark",  "abbr", "cite",    "q",          "code",
+    "pre",    "kbd",    "blockquote", "ul", "ol",   "li",      "dl",         "dt",
+    "dd",     "a",      "img",     "figure", "figcaption", "table", "thead", "tbody",
+    "tfoot",  "tr",     "th",      "td",    "caption", "span", "div",        "section",
+    "time",   "audio",  "video",   "source", "track", "details", "summary"};
+constexpr std::string_view kCommentElements[] = {"p",  "br", "a",  "strong",     "b",
+                                                 "em", "i",  "code", "blockquote", "ul",
+                                                 "ol", "li", "q",  "cite"};
+
+bool allowed_element(std::string_view name, SanitizerPolicy policy) {
+  if (policy == SanitizerPolicy::kComment) {
+    for (std::string_view allowed : kCommentElements) {
+      if (name == allowed) return true;
+    }
+    return false;
+  }
+  for (std::string_view allowed : kBodyElements) {
+    if (name == allowed) return true;
+  }
+  return false;
+}
+
+// Every '<' in the output must open or close an allowed element.
+void check_raw_markup(std::string_view output, SanitizerPolicy policy) {
+  if (lower(output).find("<script") != std::string::npos) fail("<script in output", output);
+  for (size_t i = output.find('<'); i != std::string_view::npos; i = output.find('<', i + 1)) {
+    size_t start = i + 1;
+    if (start < output.size() && output[start] == '/') ++start;
+    size_t end = start;
+    while (end < output.size() && ((output[end] >= 'a' && output[end] <= 'z') ||
+                                   (output[end] >= '0' && output[end] <= '9'))) {
+      ++end;
+    }
+    if (!allowed_element(output.substr(start, end - start), policy)) {
+      fail("'<' that does not start an allowed tag", output);
+    }
+  }
+}
+
+// The WHATWG reading of a URL's scheme, written apart from the sanitizer's own check.
+void check_url(std::string_view value, std::string_view output) {
+  std::string squashed;
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) > 0x20) squashed.push_back(c);
+  }
+  squashed = lower(squashed);
+  for (std::string_view bad : {"javascript:", "vbscript:"}) {
+    if (squashed.find(bad) != std::string::npos) fail("script URL", output);
+  }
+  size_t begin = 0;
+  while (begin < value.size() && static_cast<unsigned char>(value[begin]) <= 0x20) ++begin;
+  std::string stripped;
+  for (size_t i = begin; i < value.size(); ++i) {
+    if (value[i] != '\t' && value[i] != '\n' && value[i] != '\r') stripped.push_back(value[i]);
+  }
+  stripped = lower(stripped);
+  if (stripped.empty() || !(stripped[0] >= 'a' && stripped[0] <= 'z')) return;  // Relative.
+  size_t i = 1;
+  while (i < stripped.size() && ((stripped[i] >= 'a' && stripped[i] <= 'z') ||
+                                 (stripped[i] >= '0' && stripped[i] <= '9') ||
+                                 stripped[i] == '+' || stripped[i] == '-' || stripped[i] == '.')) {
+    ++i;
+  }
+  if (i == stripped.size() || stripped[i] != ':') return;  // No scheme: relative.
+  const std::string scheme = stripped.substr(0, i);
+  if (scheme != "http" && scheme != "https" && scheme != "mailto") {
+    fail("URL with a scheme that is not allowed", output);
+  }
+}
+
+void check_tree(std::string_view output, SanitizerPolicy policy) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.fragment_context = GUMBO_TAG_BODY;
+  options.max_errors = 0;
+  GumboOutput* parsed = gumbo_parse_with_options(&options, output.data(), output.size());
+  std::vector<const GumboNode*> stack(parsed->root->v.element.children.length);
+  for (unsigned i = 0; i < stack.size(); ++i) {
+    stack[i] = static_cast<const GumboNode*>(parsed->root->v.element.children.data[i]);
+  }
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type == GUMBO_NODE_COMMENT) fail("comment in output", output);
+    if (node->type == GUMBO_NODE_TEMPLATE || node->type == GUMBO_NODE_CDATA) {
+      fail("template or CDATA in output", output);
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboElement& element = node->v.element;
+    if (element.tag_namespace != GUMBO_NAMESPACE_HTML) fail("foreign element", output);
+    if (!allowed_element(gumbo_normalized_tagname(element.tag), policy)) {
+      fail("element not allowed", output);
+    }
+    for (unsigned i = 0; i < element.attributes.length; ++i) {
+      const auto* attribute = static_cast<const GumboAttribute*>(element.attributes.data[i]);
+      const std::string name = lower(attribute->name);
+      if (name.rfind("on", 0) == 0 || name == "style" || name == "id" || name == "srcset") {
+        fail("forbidden attribute", output);
+      }
+      if (name == "href" || name == "src" || name == "cite" || name == "poster") {
+        check_url(attribute->value, output);
+      }
+    }
+    for (unsigned i = 0; i < element.children.length; ++i) {
+      stack.push_back(static_cast<const GumboNode*>(element.children.data[i]));
+    }
+  }
+  gumbo_destroy_output(&options, parsed);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  SanitizerOptions options;
+  options.policy = (data[0] & 1) != 0 ? SanitizerPolicy::kComment : SanitizerPolicy::kBody;
+  options.site_host = "www.example.org";
+  const std::string_view html(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  const std::string once = sanitize_html(html, options);
+  if (!reelpress::util::is_valid_utf8(once)) fail("invalid UTF-8", once);
+  const std::string twice = sanitize_html(once, options);
+  if (twice != once) {
+    std::fprintf(stderr, "second: %s\n", twice.c_str());
+    fail("not idempotent", once);
+  }
+  check_raw_markup(once, options.policy);
+  check_tree(once, options.policy);
+  return 0;
+}

@@ -1,0 +1,54 @@
+#include "render/gumbo_fragment.h"
+
+#include <cstddef>
+
+namespace reelpress::render {
+namespace {
+
+constexpr size_t kBlockSize = 64 * 1024;
+// Requests above this get a block of their own, so a big one never wastes most of a block.
+constexpr size_t kLargeRequest = kBlockSize / 4;
+constexpr size_t kAlignment = alignof(std::max_align_t);
+
+}  // namespace
+
+void* GumboFragment::Arena::allocate(size_t size) {
+  size = (size + kAlignment - 1) / kAlignment * kAlignment;
+  if (size == 0) size = kAlignment;
+  if (size > kLargeRequest) {
+    // new[] of std::byte is aligned for any fundamental type (__STDCPP_DEFAULT_NEW_ALIGNMENT__).
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+    return blocks_.back().get();
+  }
+  if (size > left_) {
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kBlockSize));
+    next_ = blocks_.back().get();
+    left_ = kBlockSize;
+  }
+  void* result = next_;
+  next_ += size;
+  left_ -= size;
+  return result;
+}
+
+void* GumboFragment::allocate(void* arena, size_t size) {
+  return static_cast<Arena*>(arena)->allocate(size);
+}
+
+void GumboFragment::deallocate(void* /*arena*/, void* /*pointer*/) {
+  // Everything goes with the arena.
+}
+
+GumboFragment::GumboFragment(std::string_view html) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &GumboFragment::allocate;
+  options.deallocator = &GumboFragment::deallocate;
+  options.userdata = &arena_;
+  options.fragment_context = GUMBO_TAG_BODY;
+  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
+  options.max_errors = 0;  // Nobody reads the error list; do not pay for building it.
+  // gumbo reads `length` bytes and wants a non-null pointer even when that is zero.
+  output_ = gumbo_parse_with_options(&options, html.empty() ? "" : html.data(), html.size());
+}
+
+}  // namespace reelpress::render

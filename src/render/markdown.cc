@@ -1,0 +1,344 @@
+#include "render/markdown.h"
+
+#include <gumbo.h>
+#include <md4c-html.h>
+#include <md4c.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "render/gumbo_fragment.h"
+#include "render/html_escape.h"
+#include "render/html_sanitizer.h"
+
+namespace reelpress::render {
+namespace {
+
+// GitHub's dialect without task lists (they render as <input>, which the sanitizer drops).
+// Raw HTML stays enabled: editors paste embeds and captions; the sanitizer decides.
+constexpr unsigned kMarkdownFlags =
+    MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS;
+
+void append_md4c_output(const MD_CHAR* text, MD_SIZE size, void* userdata) {
+  static_cast<std::string*>(userdata)->append(text, size);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain-text comments
+
+bool is_ascii_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_blank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\f' && c != '\v') return false;
+  }
+  return true;
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Length of the URL that starts at text[0] ("http://" or "https://" already matched), or 0 if
+// there is none: it runs to the first space, control character, or < > " `, minus trailing
+// punctuation that belongs to the sentence ("See https://example.org/a." or "(https://x.org)").
+size_t url_length(std::string_view text, size_t scheme_length) {
+  size_t end = scheme_length;
+  while (end < text.size()) {
+    const auto c = static_cast<std::uint8_t>(text[end]);
+    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == '`') break;
+    ++end;
+  }
+  while (end > scheme_length) {
+    const char last = text[end - 1];
+    if (std::string_view(".,;:!?'*").find(last) != std::string_view::npos) {
+      --end;
+      continue;
+    }
+    const char open = last == ')' ? '(' : last == ']' ? '[' : last == '}' ? '{' : '\0';
+    if (open != '\0') {
+      int balance = 0;
+      for (size_t i = 0; i < end; ++i) {
+        if (text[i] == open) ++balance;
+        if (text[i] == last) --balance;
+      }
+      if (balance < 0) {
+        --end;
+        continue;
+      }
+    }
+    break;
+  }
+  // There must be a host: "http://" alone, or followed only by punctuation, is not a link.
+  const size_t host_start = scheme_length;
+  if (end == host_start) return 0;
+  const auto first = static_cast<std::uint8_t>(text[host_start]);
+  if (!is_ascii_alnum(text[host_start]) && first < 0x80 && first != '[') return 0;
+  return end;
+}
+
+void append_linked_line(std::string& out, std::string_view line) {
+  size_t copied = 0;
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t scheme_length = 0;
+    if (starts_with_ignoring_case(line.substr(i), "https://")) {
+      scheme_length = 8;
+    } else if (starts_with_ignoring_case(line.substr(i), "http://")) {
+      scheme_length = 7;
+    }
+    // Only at the start of a word: "xhttp://" is not a link.
+    if (scheme_length == 0 || (i > 0 && is_ascii_alnum(line[i - 1]))) {
+      ++i;
+      continue;
+    }
+    const size_t length = url_length(line.substr(i), scheme_length);
+    if (length == 0) {
+      i += scheme_length;
+      continue;
+    }
+    append_escaped_html(out, line.substr(copied, i - copied));
+    const std::string_view url = line.substr(i, length);
+    out.append("<a href=\"");
+    append_escaped_html(out, url);
+    out.append("\">");
+    append_escaped_html(out, url);
+    out.append("</a>");
+    i += length;
+    copied = i;
+  }
+  append_escaped_html(out, line.substr(copied));
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML to text
+
+// Elements whose content is not text a reader sees: skipped with everything inside.
+bool is_hidden(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_APPLET:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_DATALIST:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_VIDEO: return true;
+    default: return false;
+  }
+}
+
+// Elements that sit inside a line of text; every other element separates words.
+bool is_inline(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_ABBR:
+    case GUMBO_TAG_ACRONYM:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_BDI:
+    case GUMBO_TAG_BDO:
+    case GUMBO_TAG_BIG:
+    case GUMBO_TAG_CITE:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_DATA:
+    case GUMBO_TAG_DEL:
+    case GUMBO_TAG_DFN:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_FONT:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_INS:
+    case GUMBO_TAG_KBD:
+    case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_MARK:
+    case GUMBO_TAG_NOBR:
+    case GUMBO_TAG_Q:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_SAMP:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_TIME:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_VAR:
+    case GUMBO_TAG_WBR:
+    case GUMBO_TAG_UNKNOWN: return true;  // Custom and Office tags (<o:p>) wrap words, mostly.
+    default: return false;
+  }
+}
+
+// Builds text with whitespace collapsed as it goes: a run of spaces becomes one space, written
+// only once a word follows it, so the result has no leading or trailing space.
+class CollapsingText {
+ public:
+  void separate() { pending_space_ = true; }
+
+  void append(std::string_view text) {
+    size_t i = 0;
+    while (i < text.size()) {
+      const auto c = static_cast<std::uint8_t>(text[i]);
+      // ASCII whitespace and controls, and U+00A0 NO-BREAK SPACE (&nbsp; is everywhere in
+      // WordPress content), are word separators.
+      if (c <= 0x20 || c == 0x7F) {
+        pending_space_ = true;
+        ++i;
+        continue;
+      }
+      if (c == 0xC2 && i + 1 < text.size() && static_cast<std::uint8_t>(text[i + 1]) == 0xA0) {
+        pending_space_ = true;
+        i += 2;
+        continue;
+      }
+      if (pending_space_ && !text_.empty()) text_.push_back(' ');
+      pending_space_ = false;
+      text_.push_back(static_cast<char>(c));
+      ++i;
+    }
+  }
+
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+  bool pending_space_ = false;
+};
+
+bool is_continuation_byte(char c) { return (static_cast<std::uint8_t>(c) & 0xC0) == 0x80; }
+
+size_t count_code_points(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) count += is_continuation_byte(c) ? 0 : 1;
+  return count;
+}
+
+// Byte offset just past the first `n` code points of `text` (text.size() if it has fewer).
+size_t offset_after_code_points(std::string_view text, size_t n) {
+  size_t i = 0;
+  while (i < text.size() && n > 0) {
+    ++i;
+    while (i < text.size() && is_continuation_byte(text[i])) ++i;
+    --n;
+  }
+  return i;
+}
+
+std::string truncate_at_word(std::string text, size_t max_chars) {
+  if (max_chars == std::string::npos || count_code_points(text) <= max_chars) return text;
+  if (max_chars == 0) return {};
+  static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026, one code point.
+  size_t cut = offset_after_code_points(text, max_chars - 1);
+  // `text` has no leading, trailing or doubled spaces (CollapsingText), so if the cut is not
+  // already at a space, the word it splits starts after the last space before it.
+  if (cut < text.size() && text[cut] != ' ') {
+    const size_t space = text.rfind(' ', cut);
+    if (space != std::string::npos && space > 0) cut = space;
+  }
+  text.resize(cut);
+  while (!text.empty() && std::string_view(" ,;:-").find(text.back()) != std::string_view::npos) {
+    text.pop_back();
+  }
+  text.append(kEllipsis);
+  return text;
+}
+
+}  // namespace
+
+std::string markdown_to_html(std::string_view markdown) {
+  std::string html;
+  html.reserve(markdown.size() + markdown.size() / 4);
+  int status = -1;
+  if (markdown.size() <= std::numeric_limits<MD_SIZE>::max()) {
+    status = md_html(markdown.data(), static_cast<MD_SIZE>(markdown.size()), append_md4c_output,
+                     &html, kMarkdownFlags, MD_HTML_FLAG_SKIP_UTF8_BOM);
+  }
+  if (status != 0) {
+    // md4c fails only when it cannot allocate; show the source rather than nothing.
+    html = "<pre>" + escape_html(markdown) + "</pre>";
+  }
+  return sanitize_html(html);
+}
+
+std::string plain_text_to_html(std::string_view text) {
+  // Lines, with "\r\n" and a lone "\r" counted as newlines, as browsers submit them.
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '\n' || text[i] == '\r') {
+      lines.push_back(text.substr(start, i - start));
+      if (i + 1 < text.size() && text[i] == '\r' && text[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+
+  std::string html;
+  html.reserve(text.size() + text.size() / 4);
+  bool in_paragraph = false;
+  for (std::string_view line : lines) {
+    if (is_blank(line)) {
+      if (in_paragraph) html.append("</p>\n");
+      in_paragraph = false;
+      continue;
+    }
+    html.append(in_paragraph ? "<br>\n" : "<p>");
+    in_paragraph = true;
+    append_linked_line(html, line);
+  }
+  if (in_paragraph) html.append("</p>\n");
+  // The sanitizer adds rel="nofollow noopener ugc" to the links, repairs invalid UTF-8 and
+  // removes control characters: one canonical form for every comment, typed or imported.
+  return sanitize_html(html, {.policy = SanitizerPolicy::kComment});
+}
+
+std::string html_to_text(std::string_view html, size_t max_chars) {
+  const GumboFragment fragment(html);
+  CollapsingText text;
+  // An explicit stack rather than recursion: the tree is as deep as the input nests.
+  std::vector<std::pair<const GumboNode*, unsigned>> stack;
+  stack.emplace_back(fragment.root(), 0);
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next >= node->v.element.children.length) {
+      if (node->type == GUMBO_NODE_ELEMENT && !is_inline(node->v.element.tag)) text.separate();
+      stack.pop_back();
+      continue;
+    }
+    const auto* child = static_cast<const GumboNode*>(node->v.element.children.data[next++]);
+    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
+        child->type == GUMBO_NODE_CDATA) {
+      text.append(child->v.text.text);
+    } else if (child->type == GUMBO_NODE_ELEMENT &&
+               child->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
+               !is_hidden(child->v.element.tag)) {
+      if (!is_inline(child->v.element.tag)) text.separate();
+      stack.emplace_back(child, 0);
+    }
+  }
+  return truncate_at_word(text.take(), max_chars);
+}
+
+}  // namespace reelpress::render
