@@ -1,0 +1,98 @@
+// A byte-bounded least-recently-used map, the store of rendered pages.
+//
+// Values are shared immutable objects: a hit hands out a shared_ptr and copies no bytes, so a
+// page being sent stays alive even if it is evicted or invalidated meanwhile.
+//
+// Example:
+//   LruCache<Page> cache(256 << 20);
+//   cache.insert("/about/", page, page->size());
+//   if (auto hit = cache.find("/about/")) send(*hit);
+//
+// Thread-safety: every method may be called from any thread; one mutex guards the map and is
+// never held while a caller does I/O.
+#pragma once
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace reelpress::cache {
+
+template <typename Value>
+class LruCache {
+ public:
+  explicit LruCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // The value for key, marked as recently used; nullptr on a miss.
+  std::shared_ptr<const Value> find(std::string_view key) {
+    std::lock_guard lock(mutex_);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->value;
+  }
+
+  // Inserts or replaces. A value larger than the whole budget is not kept.
+  void insert(std::string key, std::shared_ptr<const Value> value, std::size_t bytes) {
+    bytes += key.size() + kOverhead;
+    std::lock_guard lock(mutex_);
+    if (const auto it = index_.find(key); it != index_.end()) remove(it);
+    if (bytes > max_bytes_) return;
+    order_.push_front(Node{std::move(key), std::move(value), bytes});
+    index_.emplace(order_.front().key, order_.begin());
+    used_bytes_ += bytes;
+    while (used_bytes_ > max_bytes_) remove(index_.find(order_.back().key));
+  }
+
+  void clear() {
+    std::lock_guard lock(mutex_);
+    index_.clear();
+    order_.clear();
+    used_bytes_ = 0;
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return index_.size();
+  }
+  std::size_t used_bytes() const {
+    std::lock_guard lock(mutex_);
+    return used_bytes_;
+  }
+
+ private:
+  // Bookkeeping per entry (list node, hash node, key copy), counted against the budget.
+  static constexpr std::size_t kOverhead = 128;
+
+  struct Node {
+    std::string key;
+    std::shared_ptr<const Value> value;
+    std::size_t bytes;
+  };
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using List = std::list<Node>;
+  using Index =
+      std::unordered_map<std::string_view, typename List::iterator, Hash, std::equal_to<>>;
+
+  void remove(typename Index::iterator it) {
+    used_bytes_ -= it->second->bytes;
+    const auto node = it->second;
+    index_.erase(it);
+    order_.erase(node);
+  }
+
+  const std::size_t max_bytes_;
+  mutable std::mutex mutex_;
+  List order_;   // Most recently used first.
+  Index index_;  // Keys view the strings owned by order_'s nodes.
+  std::size_t used_bytes_ = 0;
+};
+
+}  // namespace reelpress::cache

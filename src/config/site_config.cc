@@ -1,0 +1,287 @@
+#include "config/site_config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <toml.hpp>
+
+#include "content/permalink.h"
+#include "util/text.h"
+
+namespace reelpress::config {
+namespace {
+
+using util::ErrorCode;
+
+// Escapes a string as a TOML basic string.
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+class Reader {
+ public:
+  Reader(const toml::value& root, std::string filename)
+      : root_(root), filename_(std::move(filename)) {}
+
+  // Reads [table] key into out when present; records the first problem.
+  template <typename T>
+  void read(const char* table, const char* key, T& out) {
+    if (!error_.empty() || !root_.contains(table)) return;
+    const toml::value& t = root_.at(table);
+    if (!t.is_table()) {
+      fail_at(t, table, "", "must be a table");
+      return;
+    }
+    if (!t.contains(key)) return;
+    const toml::value& v = t.at(key);
+    try {
+      out = toml::get<T>(v);
+    } catch (const std::exception&) {
+      fail_at(v, table, key, std::string("must be ") + kind_name<T>());
+    }
+  }
+
+  void check(bool ok, const char* table, const char* key, const std::string& problem) {
+    if (!error_.empty() || ok) return;
+    const toml::value* v = nullptr;
+    if (root_.contains(table) && root_.at(table).is_table() && root_.at(table).contains(key)) {
+      v = &root_.at(table).at(key);
+    }
+    if (v) {
+      fail_at(*v, table, key, problem);
+    } else {
+      error_ = filename_ + ": [" + table + "] " + key + ": " + problem;
+    }
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  template <typename T>
+  static const char* kind_name() {
+    if constexpr (std::is_same_v<T, bool>) return "true or false";
+    if constexpr (std::is_integral_v<T>) return "an integer";
+    return "a string";
+  }
+
+  void fail_at(const toml::value& v, const char* table, const char* key,
+               const std::string& problem) {
+    error_ = filename_ + ":" + std::to_string(v.location().line()) + ": [" + table + "]" +
+             (*key ? std::string(" ") + key : "") + ": " + problem;
+  }
+
+  const toml::value& root_;
+  std::string filename_;
+  std::string error_;
+};
+
+}  // namespace
+
+util::Result<SiteSettings> parse_site_settings(std::string_view text, const std::string& filename) {
+  toml::value root;
+  try {
+    std::istringstream in{std::string(text)};
+    root = toml::parse(in, filename);
+  } catch (const toml::syntax_error& e) {
+    // toml11 reports " --> FILE\n  LINE | text" blocks; keep its first line and location.
+    std::string what = e.what();
+    const std::size_t line_at = e.location().line();
+    std::string first = what.substr(0, what.find('\n'));
+    if (first.rfind("[error] ", 0) == 0) first = first.substr(8);
+    return util::fail(ErrorCode::kInvalidArgument,
+                      filename + ":" + std::to_string(line_at) + ": " + first);
+  } catch (const std::exception& e) {
+    return util::fail(ErrorCode::kInvalidArgument, filename + ": " + e.what());
+  }
+
+  SiteSettings s;
+  Reader r(root, filename);
+  r.read("site", "title", s.title);
+  r.read("site", "tagline", s.tagline);
+  r.read("site", "base_url", s.base_url);
+  r.read("site", "producer", s.producer);
+  r.read("site", "copyright_holder", s.copyright_holder);
+  r.read("site", "language", s.language);
+  r.read("site", "permalink", s.permalink);
+  std::int64_t per_page = s.posts_per_page;
+  r.read("site", "posts_per_page", per_page);
+  r.read("archive", "enabled", s.archived);
+  r.read("archive", "banner", s.banner);
+  r.read("comments", "enabled", s.comments_enabled);
+  r.read("storage", "database", s.database);
+  std::int64_t cache_mb = static_cast<std::int64_t>(s.cache_megabytes);
+  r.read("cache", "size_mb", cache_mb);
+
+  r.check(!util::trim(s.title).empty(), "site", "title", "must not be empty");
+  const auto pattern = content::PermalinkPattern::parse(s.permalink);
+  r.check(pattern.has_value(), "site", "permalink", pattern ? "" : pattern.error().message);
+  r.check(per_page >= 1 && per_page <= 100, "site", "posts_per_page", "must be between 1 and 100");
+  r.check(s.base_url.rfind("http://", 0) == 0 || s.base_url.rfind("https://", 0) == 0, "site",
+          "base_url", "must start with http:// or https://");
+  r.check(!util::trim(s.banner).empty(), "archive", "banner", "must not be empty");
+  r.check(!s.database.empty(), "storage", "database", "must not be empty");
+  r.check(cache_mb >= 1 && cache_mb <= 65536, "cache", "size_mb", "must be between 1 and 65536");
+  if (!r.error().empty()) return util::fail(ErrorCode::kInvalidArgument, r.error());
+
+  while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
+  s.posts_per_page = static_cast<int>(per_page);
+  s.cache_megabytes = static_cast<std::size_t>(cache_mb);
+  return s;
+}
+
+util::Result<SiteSettings> load_site_settings(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return util::fail(ErrorCode::kNotFound, path.string() + " does not exist");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return util::fail(ErrorCode::kIo, "cannot read " + path.string());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_site_settings(buffer.str(), path.string());
+}
+
+std::string render_site_toml(const SiteSettings& s) {
+  std::string out;
+  out += "# Settings of this reelpress site. Edit and save: a running server reloads them.\n\n";
+  out += "[site]\n";
+  out += "title = " + toml_string(s.title) + "\n";
+  out += "tagline = " + toml_string(s.tagline) + "\n";
+  out += "# The address readers use; links in feeds, sitemaps and exports start with it.\n";
+  out += "base_url = " + toml_string(s.base_url) + "\n";
+  out += "# Footer: \"Produced by {producer} (c){current year} {copyright_holder}.\"\n";
+  out += "producer = " + toml_string(s.producer) + "\n";
+  out += "copyright_holder = " + toml_string(s.copyright_holder) + "\n";
+  out += "language = " + toml_string(s.language) + "\n";
+  out += "# WordPress permalink syntax; the trailing %post_id% decides which entry a URL names.\n";
+  out += "permalink = " + toml_string(s.permalink) + "\n";
+  out += "posts_per_page = " + std::to_string(s.posts_per_page) + "\n\n";
+  out += "[archive]\n";
+  out += "# When enabled, every page shows the banner and every form and write is switched off.\n";
+  out += "enabled = " + std::string(s.archived ? "true" : "false") + "\n";
+  out += "banner = " + toml_string(s.banner) + "\n\n";
+  out += "[comments]\n";
+  out += "enabled = " + std::string(s.comments_enabled ? "true" : "false") + "\n\n";
+  out += "[storage]\n";
+  out += "database = " + toml_string(s.database) + "\n\n";
+  out += "[cache]\n";
+  out += "# Memory for rendered pages, in megabytes; least recently used pages leave first.\n";
+  out += "size_mb = " + std::to_string(s.cache_megabytes) + "\n";
+  return out;
+}
+
+util::Status write_file_atomically(const std::filesystem::path& path, std::string_view text) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return util::fail(ErrorCode::kIo, "cannot write " + tmp.string() + ": " + std::strerror(errno));
+  }
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return util::fail(ErrorCode::kIo, "cannot write " + tmp.string() + ": " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return util::fail(ErrorCode::kIo, "cannot write " + tmp.string() + ": " + std::strerror(err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return util::fail(ErrorCode::kIo,
+                      "cannot replace " + path.string() + ": " + std::strerror(err));
+  }
+  return {};
+}
+
+util::Status set_archive_state(const std::filesystem::path& path, bool archived,
+                               std::optional<std::string> banner) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return util::fail(ErrorCode::kIo, "cannot read " + path.string());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  // Validate first: never rewrite a file we could not read back.
+  if (auto parsed = parse_site_settings(text, path.string()); !parsed)
+    return util::fail(parsed.error());
+  if (banner && util::trim(*banner).empty()) {
+    return util::fail(ErrorCode::kInvalidArgument, "the banner must not be empty");
+  }
+
+  std::vector<std::string> lines;
+  for (std::string_view line : util::split(text, '\n')) lines.emplace_back(line);
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+
+  const auto is_table_header = [](std::string_view line) {
+    line = util::trim(line);
+    return !line.empty() && line.front() == '[';
+  };
+  const auto key_of = [](std::string_view line) {
+    line = util::trim(line);
+    const std::size_t eq = line.find('=');
+    return eq == std::string_view::npos ? std::string_view() : util::trim(line.substr(0, eq));
+  };
+
+  std::size_t start = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (util::trim(lines[i]) == "[archive]") start = i;
+  }
+  const std::string enabled_line = std::string("enabled = ") + (archived ? "true" : "false");
+  const std::string banner_line = banner ? "banner = " + toml_string(*banner) : "";
+  if (start == lines.size()) {
+    lines.emplace_back("");
+    lines.emplace_back("[archive]");
+    lines.push_back(enabled_line);
+    if (banner) lines.push_back(banner_line);
+  } else {
+    std::size_t end = start + 1;
+    while (end < lines.size() && !is_table_header(lines[end])) ++end;
+    bool wrote_enabled = false, wrote_banner = !banner;
+    for (std::size_t i = start + 1; i < end; ++i) {
+      if (key_of(lines[i]) == "enabled") {
+        lines[i] = enabled_line;
+        wrote_enabled = true;
+      } else if (banner && key_of(lines[i]) == "banner") {
+        lines[i] = banner_line;
+        wrote_banner = true;
+      }
+    }
+    std::vector<std::string> extra;
+    if (!wrote_enabled) extra.push_back(enabled_line);
+    if (!wrote_banner) extra.push_back(banner_line);
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(start + 1), extra.begin(),
+                 extra.end());
+  }
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  if (auto parsed = parse_site_settings(out, path.string()); !parsed) {
+    return util::fail(ErrorCode::kInternal,
+                      "rewriting [archive] broke site.toml: " + parsed.error().message);
+  }
+  return write_file_atomically(path, out);
+}
+
+}  // namespace reelpress::config

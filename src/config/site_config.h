@@ -1,0 +1,68 @@
+// site.toml: a site's settings, parsed apart from the code that acts on them (handlers get a
+// SiteSettings value and never read the file).
+//
+// Example site.toml:
+//   [site]
+//   title = "Borderlines"
+//   permalink = "/%category%/%postname%/%post_id%/"
+//   [archive]
+//   enabled = true
+//
+// Example:
+//   auto settings = config::load_site_settings("my-site/site.toml");
+//   if (!settings) { std::cerr << settings.error().message; }   // "site.toml:4: ..."
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace reelpress::config {
+
+inline constexpr std::string_view kDefaultPermalink = "/%category%/%postname%/%post_id%/";
+inline constexpr std::string_view kDefaultBanner =
+    "This website is no longer actively maintained\n"
+    "Some material and features may be unavailable";
+
+struct SiteSettings {
+  // [site]
+  std::string title = "Untitled series";
+  std::string tagline;
+  std::string base_url = "http://127.0.0.1:8080";  // No trailing slash.
+  std::string producer;  // "Produced by {producer} ©{year} {copyright_holder}."
+  std::string copyright_holder;
+  std::string language = "en";  // BCP 47, for <html lang> and exports.
+  std::string permalink = std::string(kDefaultPermalink);
+  int posts_per_page = 10;  // 1..100
+  // [archive]
+  bool archived = false;
+  std::string banner = std::string(kDefaultBanner);  // First line: headline; others: detail.
+  // [comments]
+  bool comments_enabled = true;  // Site-wide switch; archive mode closes comments too.
+  // [storage]
+  std::string database = "content.db";  // Relative to the site directory.
+  // [cache]
+  std::size_t cache_megabytes = 256;
+};
+
+// Parses site.toml text. Errors are kInvalidArgument with "FILE:LINE: [table] key: problem".
+util::Result<SiteSettings> parse_site_settings(std::string_view text, const std::string& filename);
+// Reads and parses a file; kNotFound when it does not exist, kIo when unreadable.
+util::Result<SiteSettings> load_site_settings(const std::filesystem::path& path);
+
+// The site.toml a new site starts with, commented for the people who will edit it.
+std::string render_site_toml(const SiteSettings& settings);
+
+// Rewrites the [archive] table of an existing site.toml (keeping every other line and
+// comment as it is), through a temporary file renamed over the original, so that a crash
+// leaves either the old or the new file. banner: nullopt keeps the current one.
+util::Status set_archive_state(const std::filesystem::path& path, bool archived,
+                               std::optional<std::string> banner);
+
+// Writes text to path atomically (temporary file, fsync, rename).
+util::Status write_file_atomically(const std::filesystem::path& path, std::string_view text);
+
+}  // namespace reelpress::config
