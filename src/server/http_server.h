@@ -1,0 +1,80 @@
+// The HTTP/1.1 server: listens on one address, parses requests, hands them to a
+// site::Handler, and writes its responses (choosing gzip/brotli forms, answering 304s, keeping
+// connections alive, enforcing limits and timeouts). The only part of reelpress that knows
+// about Boost.Beast/Asio; this header includes neither.
+//
+// Example:
+//   server::HttpServer server(handler, {.host = "127.0.0.1", .port = 0});
+//   if (util::Status s = server.start(); !s) return fail(s.error());
+//   std::cout << "listening on http://" << server.endpoint() << "/\n";
+//   server.run_until_signal();  // Until SIGINT or SIGTERM; then a graceful stop.
+//
+// Threading model: options.threads workers, each a thread running its own event loop (an
+// asio::io_context). One acceptor, on the first worker, hands new connections to the
+// workers in turn, and a connection lives on its worker until it closes. Nothing a
+// connection touches is shared with another thread, so there are no strands and no locks
+// on the request path, and a hot connection's data stays in one core's cache. This is
+// nginx's model (one event loop per worker) inside one process. We prefer it to one shared
+// io_context run by every thread, where all threads contend for one queue and every
+// connection needs a strand, and to one SO_REUSEPORT listener per thread, which would let a
+// second server bind the same port silently and drops queued connections when a listener
+// closes.
+// The price: a handler that blocks (a cache miss that renders) holds up the other
+// connections of its worker, so handlers must stay short.
+//
+// Graceful stop: stop() closes the listening socket and idle keep-alive connections at
+// once; requests in flight finish (their response says "Connection: close") within
+// options.shutdown_grace, after which remaining connections are cut; then run() returns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/server_options.h"
+#include "site/http.h"
+#include "util/result.h"
+
+namespace reelpress::server {
+
+class HttpServer {
+ public:
+  // `handler` is not owned and must outlive the server; it is called from every worker
+  // thread at once.
+  HttpServer(site::Handler& handler, ServerOptions options);
+  // Stops the server. Must not run while run() is still executing on another thread: call
+  // stop() and wait for run() to return first.
+  ~HttpServer();
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens. Fails with kIo and a message such as
+  // "cannot listen on 127.0.0.1:8080: address already in use", or kInvalidArgument when
+  // called twice. Connections queue in the kernel until run().
+  [[nodiscard]] util::Status start();
+
+  // The bound address as "127.0.0.1:8080" or "[::1]:8080" (with the real port when
+  // options.port was 0). Empty before start() succeeded.
+  std::string endpoint() const;
+  // The bound port; 0 before start() succeeded.
+  uint16_t port() const;
+
+  // Serves on options.threads threads (the calling one among them) until stop() completes.
+  // Call once, after start() succeeded; returns at once otherwise.
+  void run();
+
+  // Installs SIGINT and SIGTERM handlers that call stop(), then run()s. For the command line.
+  void run_until_signal();
+
+  // Begins a graceful stop and returns at once; run() returns when it is done. Thread-safe
+  // and idempotent; may be called before run(). Not async-signal-safe: from a signal, call
+  // it through an asio::signal_set (as run_until_signal does) or a self-pipe.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace reelpress::server

@@ -1,0 +1,624 @@
+// End-to-end tests of the server over real loopback sockets: an HttpServer on a free port
+// with a fake handler, spoken to in raw HTTP, so framing, keep-alive and timeouts are tested
+// as a client sees them.
+#include "server/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "util/compress.h"
+
+namespace reelpress::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr util::UnixTime kModified = 1310500800;  // Tue, 12 Jul 2011 20:00:00 GMT
+
+std::string big_page() {
+  std::string page = "<!doctype html><title>The Salt Road</title>\n";
+  for (int i = 0; i < 300; ++i)
+    page += "<p>Companion page paragraph " + std::to_string(i) + "</p>\n";
+  return page;
+}
+
+class FakeHandler : public site::Handler {
+ public:
+  FakeHandler() : big_(site::make_body(big_page(), kModified, true)) {}
+
+  site::Response handle(const site::Request& request) override {
+    calls_++;
+    site::Response response;
+    if (request.path == "/big") {
+      response.body = big_;
+    } else if (request.path == "/throw") {
+      throw std::runtime_error("template exploded");
+    } else if (request.path == "/slow") {
+      std::this_thread::sleep_for(400ms);
+      response.body = site::make_body("slow done", 0, false);
+    } else if (request.path == "/redirect") {
+      response.status = 301;
+      response.headers = {
+          {"Location", "/big"}, {"X-Bad\r\nInjected", "1"}, {"Content-Length", "7"}};
+    } else if (request.path == "/no-content") {
+      response.status = 204;
+    } else {
+      std::string method = request.method == site::Method::kGet    ? "GET"
+                           : request.method == site::Method::kHead ? "HEAD"
+                           : request.method == site::Method::kPost ? "POST"
+                                                                   : "OTHER";
+      response.content_type = "text/plain";
+      response.body =
+          site::make_body("method=" + method + " path=" + request.path + " query=" + request.query +
+                              " host=" + request.host + " cookie=" + request.cookie +
+                              " type=" + request.content_type + " body=" + request.body,
+                          0, false);
+    }
+    return response;
+  }
+
+  site::Response error_page(int status) override {
+    site::Response response;
+    response.status = status;
+    response.body =
+        site::make_body("<h1>themed error " + std::to_string(status) + "</h1>", 0, false);
+    return response;
+  }
+
+  const std::shared_ptr<const site::Body>& big() const { return big_; }
+  int calls() const { return calls_; }
+
+ private:
+  std::shared_ptr<const site::Body> big_;
+  std::atomic<int> calls_{0};
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // Lower-case names.
+  std::string body;
+
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+  bool has(const std::string& name) const { return headers.count(name) != 0; }
+};
+
+// A raw HTTP/1.1 client on a blocking socket with a receive timeout, so a broken server
+// fails a test instead of hanging it.
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { ::close(fd_); }
+
+  bool connected() const { return connected_; }
+
+  void send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+
+  // Reads one response; for a response to HEAD pass head = true (no body follows).
+  std::optional<HttpResponse> read(bool head = false) {
+    size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!fill()) return std::nullopt;
+    }
+    HttpResponse response;
+    std::istringstream lines(buffer_.substr(0, end));
+    std::string line;
+    std::getline(lines, line);
+    if (line.rfind("HTTP/1.1 ", 0) != 0) return std::nullopt;
+    response.status = std::stoi(line.substr(9, 3));
+    while (std::getline(lines, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      size_t colon = line.find(':');
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      if (response.headers.count(name)) value = response.headers[name] + ", " + value;
+      response.headers[name] = value;
+    }
+    buffer_.erase(0, end + 4);
+    size_t length =
+        response.has("content-length") && !head ? std::stoul(response.header("content-length")) : 0;
+    while (buffer_.size() < length) {
+      if (!fill()) return std::nullopt;
+    }
+    response.body = buffer_.substr(0, length);
+    buffer_.erase(0, length);
+    return response;
+  }
+
+  std::optional<HttpResponse> get(const std::string& target, const std::string& extra = "") {
+    send("GET " + target + " HTTP/1.1\r\nHost: test\r\n" + extra + "\r\n");
+    return read();
+  }
+
+  // True when the server closed the connection (EOF or reset) within `timeout`, with no
+  // more bytes sent.
+  bool closed_by_server(std::chrono::milliseconds timeout = 3000ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
+    char c;
+    return ::recv(fd_, &c, 1, 0) <= 0;
+  }
+
+  // Bytes still buffered from the server (nothing should be, after a HEAD response).
+  const std::string& pending() const { return buffer_; }
+
+ private:
+  bool fill() {
+    char chunk[16384];
+    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+ServerOptions test_options() {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.request_timeout = 1s;
+  options.keep_alive_timeout = 5s;
+  options.shutdown_grace = 1500ms;
+  return options;
+}
+
+// An HttpServer running on its own thread for the length of a test.
+class RunningServer {
+ public:
+  explicit RunningServer(ServerOptions options = test_options())
+      : server_(handler_, std::move(options)) {
+    util::Status started = server_.start();
+    EXPECT_TRUE(started) << started.error().describe();
+    thread_ = std::thread([this] { server_.run(); });
+  }
+  ~RunningServer() { stop(); }
+
+  void stop() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  uint16_t port() const { return server_.port(); }
+  HttpServer& server() { return server_; }
+  FakeHandler& handler() { return handler_; }
+
+ private:
+  FakeHandler handler_;
+  HttpServer server_;
+  std::thread thread_;
+};
+
+TEST(HttpServer, EndpointNamesTheBoundPort) {
+  RunningServer s;
+  ASSERT_NE(s.port(), 0);
+  EXPECT_EQ(s.server().endpoint(), "127.0.0.1:" + std::to_string(s.port()));
+}
+
+TEST(HttpServer, StartFailsClearlyWhenThePortIsTaken) {
+  RunningServer first;
+  FakeHandler handler;
+  ServerOptions options = test_options();
+  options.port = first.port();
+  HttpServer second(handler, options);
+  util::Status started = second.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().message, "cannot listen on 127.0.0.1:" + std::to_string(first.port()) +
+                                         ": address already in use");
+  EXPECT_EQ(second.endpoint(), "");
+}
+
+TEST(HttpServer, KeepAliveServesTwoRequestsOnOneConnection) {
+  RunningServer s;
+  Client c(s.port());
+  ASSERT_TRUE(c.connected());
+  auto first = c.get("/one");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body.rfind("method=GET path=/one", 0), 0u) << first->body;
+  EXPECT_FALSE(first->has("connection"));
+  EXPECT_EQ(first->header("server"), "reelpress");
+  EXPECT_EQ(first->header("date").size(), 29u);
+  EXPECT_EQ(first->header("content-type"), "text/plain");
+  auto second = c.get("/two");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body.rfind("method=GET path=/two", 0), 0u);
+}
+
+TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
+  RunningServer s;
+  Client c(s.port());
+  c.send(
+      "GET /a HTTP/1.1\r\nHost: test\r\n\r\n"
+      "GET /b HTTP/1.1\r\nHost: test\r\n\r\n"
+      "GET /c HTTP/1.1\r\nHost: test\r\n\r\n");
+  for (std::string path : {"/a", "/b", "/c"}) {
+    auto r = c.read();
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->body.rfind("method=GET path=" + path + " ", 0), 0u) << r->body;
+  }
+}
+
+TEST(HttpServer, ConnectionCloseIsHonoured) {
+  RunningServer s;
+  Client c(s.port());
+  auto r = c.get("/x", "Connection: close\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST(HttpServer, Http10ClosesUnlessAskedToKeepAlive) {
+  RunningServer s;
+  {
+    Client c(s.port());
+    c.send("GET /old HTTP/1.0\r\n\r\n");
+    auto r = c.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->header("connection"), "close");
+    EXPECT_TRUE(c.closed_by_server());
+  }
+  Client c(s.port());
+  c.send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "keep-alive");
+  c.send("GET /again HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ASSERT_TRUE(c.read());
+}
+
+TEST(HttpServer, HeadSendsTheHeadersOfGetWithoutTheBody) {
+  RunningServer s;
+  Client c(s.port());
+  auto get = c.get("/big");
+  ASSERT_TRUE(get);
+  c.send("HEAD /big HTTP/1.1\r\nHost: test\r\n\r\n");
+  auto head = c.read(/*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-length"), std::to_string(s.handler().big()->identity.size()));
+  EXPECT_EQ(head->header("content-length"), get->header("content-length"));
+  EXPECT_EQ(head->header("etag"), get->header("etag"));
+  // No body followed: the next response starts right away.
+  auto after = c.get("/next");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->body.rfind("method=GET path=/next", 0), 0u);
+}
+
+TEST(HttpServer, IfNoneMatchGives304) {
+  RunningServer s;
+  Client c(s.port());
+  auto full = c.get("/big");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->status, 200);
+  std::string etag = full->header("etag");
+  EXPECT_EQ(etag, s.handler().big()->etag);
+  EXPECT_EQ(full->header("last-modified"), "Tue, 12 Jul 2011 20:00:00 GMT");
+
+  auto not_modified = c.get("/big", "If-None-Match: \"other\", W/" + etag + "\r\n");
+  ASSERT_TRUE(not_modified);
+  EXPECT_EQ(not_modified->status, 304);
+  EXPECT_EQ(not_modified->body, "");
+  EXPECT_FALSE(not_modified->has("content-length"));
+  EXPECT_EQ(not_modified->header("etag"), etag);
+
+  // The gzip form's tag matches too, and the 304 names the representation chosen now.
+  std::string gz_tag = etag.substr(0, etag.size() - 1) + "-gz\"";
+  auto by_gz_tag = c.get("/big", "Accept-Encoding: gzip\r\nIf-None-Match: " + gz_tag + "\r\n");
+  ASSERT_TRUE(by_gz_tag);
+  EXPECT_EQ(by_gz_tag->status, 304);
+  EXPECT_EQ(by_gz_tag->header("etag"), gz_tag);
+
+  auto star = c.get("/big", "If-None-Match: *\r\n");
+  ASSERT_TRUE(star);
+  EXPECT_EQ(star->status, 304);
+
+  auto changed = c.get("/big", "If-None-Match: \"stale\"\r\n");
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 200);
+  EXPECT_EQ(changed->body, s.handler().big()->identity);
+}
+
+TEST(HttpServer, IfModifiedSinceGives304) {
+  RunningServer s;
+  Client c(s.port());
+  auto same = c.get("/big", "If-Modified-Since: Tue, 12 Jul 2011 20:00:00 GMT\r\n");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->status, 304);
+  auto later = c.get("/big", "If-Modified-Since: Wednesday, 13-Jul-11 08:00:00 GMT\r\n");
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->status, 304);
+  auto earlier = c.get("/big", "If-Modified-Since: Mon, 11 Jul 2011 20:00:00 GMT\r\n");
+  ASSERT_TRUE(earlier);
+  EXPECT_EQ(earlier->status, 200);
+  // If-None-Match decides alone when both are present.
+  auto both = c.get(
+      "/big", "If-None-Match: \"stale\"\r\nIf-Modified-Since: Tue, 12 Jul 2011 20:00:00 GMT\r\n");
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->status, 200);
+  // Not for POST.
+  c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nIf-None-Match: *\r\n\r\n");
+  auto post = c.read();
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 200);
+}
+
+TEST(HttpServer, AcceptEncodingChoosesBrotliThenGzip) {
+  RunningServer s;
+  Client c(s.port());
+  const site::Body& big = *s.handler().big();
+
+  auto gz = c.get("/big", "Accept-Encoding: gzip, deflate\r\n");
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->header("content-encoding"), "gzip");
+  EXPECT_EQ(gz->header("vary"), "Accept-Encoding");
+  EXPECT_EQ(gz->header("etag"), big.etag.substr(0, big.etag.size() - 1) + "-gz\"");
+  auto decoded = util::gzip_decompress(gz->body);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(*decoded, big.identity);
+
+  auto br = c.get("/big", "Accept-Encoding: gzip, deflate, br\r\n");
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->header("content-encoding"), "br");
+  EXPECT_EQ(br->header("etag"), big.etag.substr(0, big.etag.size() - 1) + "-br\"");
+  EXPECT_EQ(util::brotli_decompress(br->body).value(), big.identity);
+
+  auto refused = c.get("/big", "Accept-Encoding: br;q=0, gzip;q=0.5\r\n");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->header("content-encoding"), "gzip");
+
+  auto identity = c.get("/big");
+  ASSERT_TRUE(identity);
+  EXPECT_FALSE(identity->has("content-encoding"));
+  EXPECT_EQ(identity->header("vary"), "Accept-Encoding");
+  EXPECT_EQ(identity->body, big.identity);
+  EXPECT_EQ(identity->header("etag"), big.etag);
+}
+
+TEST(HttpServer, RequestIsConvertedForTheHandler) {
+  RunningServer s;
+  Client c(s.port());
+  c.send(
+      "POST /caf%C3%A9/a+b?x=1&y=%20 HTTP/1.1\r\nHost: example.org\r\nCookie: a=1\r\n"
+      "Cookie: b=2\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      "Content-Length: 9\r\n\r\nname=Ana&");
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body,
+            "method=POST path=/caf\xC3\xA9/a+b query=x=1&y=%20 host=example.org cookie=a=1; b=2 "
+            "type=application/x-www-form-urlencoded body=name=Ana&");
+  c.send("DELETE /x HTTP/1.1\r\nHost: h\r\n\r\n");
+  r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body.rfind("method=OTHER", 0), 0u);
+}
+
+TEST(HttpServer, ExpectContinueGetsAnInterimResponse) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("POST /form HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  auto interim = c.read(/*head=*/true);
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  c.send("a=bc");
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("body=a=bc"), std::string::npos);
+}
+
+TEST(HttpServer, HandlerHeadersAreFilteredAndBodylessResponsesFramed) {
+  RunningServer s;
+  Client c(s.port());
+  auto r = c.get("/redirect");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 301);
+  EXPECT_EQ(r->header("location"), "/big");
+  EXPECT_EQ(r->header("content-length"), "0");  // Ours, not the handler's "7".
+  EXPECT_FALSE(r->has("x-bad"));
+  auto none = c.get("/no-content");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 204);
+  EXPECT_FALSE(none->has("content-length"));
+  ASSERT_TRUE(c.get("/still-alive"));
+}
+
+TEST(HttpServer, HeaderTooLargeGets431AndClose) {
+  ServerOptions options = test_options();
+  options.header_limit = 4096;
+  RunningServer s(options);
+  Client c(s.port());
+  c.send("GET / HTTP/1.1\r\nHost: t\r\nX-Filler: " + std::string(8000, 'a') + "\r\n\r\n");
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->body, "<h1>themed error 431</h1>");
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST(HttpServer, BodyTooLargeGets413AndClose) {
+  ServerOptions options = test_options();
+  options.body_limit = 1024;
+  RunningServer s(options);
+  Client c(s.port());
+  c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n" +
+         std::string(3000, 'x'));
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->body, "<h1>themed error 413</h1>");
+  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_EQ(s.handler().calls(), 0);
+}
+
+TEST(HttpServer, MalformedRequestsGet400) {
+  RunningServer s;
+  for (std::string bad : {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nHost: t\r\nBad Field: x\r\n\r\n",
+                          "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"}) {
+    Client c(s.port());
+    c.send(bad);
+    auto r = c.read();
+    ASSERT_TRUE(r) << bad;
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_EQ(r->body, "<h1>themed error 400</h1>");
+    EXPECT_TRUE(c.closed_by_server()) << bad;
+  }
+  // Well-framed requests whose target cannot be served get 400 and keep the connection.
+  Client c(s.port());
+  for (std::string target : {"/a%zz", "/nul%00", "/a/../etc/passwd", "/%2e%2e/x", "*"}) {
+    auto r = c.get(target);
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 400) << target;
+  }
+  c.send("GET / HTTP/1.1\r\n\r\n");  // HTTP/1.1 without Host.
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(s.handler().calls(), 0);
+}
+
+TEST(HttpServer, HandlerThrowingGives500AndServingGoesOn) {
+  RunningServer s;
+  Client c(s.port());
+  auto r = c.get("/throw");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body, "<h1>themed error 500</h1>");
+  auto next = c.get("/fine");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  Client other(s.port());
+  ASSERT_TRUE(other.get("/fine"));
+}
+
+TEST(HttpServer, HalfSentRequestIsDroppedWhileOthersAreServed) {
+  RunningServer s;  // request_timeout = 1 s
+  Client slow(s.port());
+  slow.send("GET /slowloris HTTP/1.1\r\nHost: t\r\n");
+  auto start = std::chrono::steady_clock::now();
+  Client quick(s.port());
+  auto r = quick.get("/quick");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+  EXPECT_TRUE(slow.closed_by_server(3000ms));
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, 900ms);
+  EXPECT_LT(waited, 2500ms);
+  ASSERT_TRUE(quick.get("/still-served"));
+}
+
+TEST(HttpServer, IdleKeepAliveConnectionIsClosedAfterTimeout) {
+  ServerOptions options = test_options();
+  options.keep_alive_timeout = 1s;
+  RunningServer s(options);
+  Client c(s.port());
+  ASSERT_TRUE(c.get("/once"));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
+}
+
+TEST(HttpServer, AccessLogHasOneLinePerRequestAndNoAddress) {
+  std::ostringstream log;
+  ServerOptions options = test_options();
+  options.access_log = &log;
+  {
+    RunningServer s(options);
+    Client c(s.port());
+    ASSERT_TRUE(c.get("/logged?q=1"));
+    c.send("HEAD /big HTTP/1.1\r\nHost: t\r\n\r\n");
+    ASSERT_TRUE(c.read(/*head=*/true));
+    ASSERT_TRUE(c.get("/caf\xff\"x"));
+    s.stop();
+  }
+  std::istringstream lines(log.str());
+  std::string line;
+  std::vector<std::string> all;
+  while (std::getline(lines, line)) all.push_back(line);
+  ASSERT_EQ(all.size(), 3u) << log.str();
+  EXPECT_NE(all[0].find(" GET /logged?q=1 200 "), std::string::npos) << all[0];
+  EXPECT_EQ(all[0][10], 'T');
+  EXPECT_EQ(all[0].substr(0, 2), "20");
+  EXPECT_NE(all[0].find("Z GET"), std::string::npos);
+  EXPECT_EQ(all[0].substr(all[0].size() - 2), "ms");
+  EXPECT_NE(all[1].find(" HEAD /big 200 0 "), std::string::npos) << all[1];
+  // Bytes outside printable ASCII cannot smuggle anything into the log.
+  EXPECT_NE(all[2].find(" GET /caf\\xff\"x 200 "), std::string::npos) << all[2];
+  EXPECT_EQ(log.str().find("127.0.0.1"), std::string::npos);
+}
+
+TEST(HttpServer, GracefulStopFinishesInFlightAndClosesIdle) {
+  auto s = std::make_unique<RunningServer>();
+  Client idle(s->port());
+  ASSERT_TRUE(idle.get("/warm"));
+  Client busy(s->port());
+  busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+  std::this_thread::sleep_for(100ms);  // Let the handler start.
+  auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] { s->stop(); });
+  auto r = busy.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "slow done");
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(idle.closed_by_server(1000ms));
+  stopper.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+  // Nothing listens any more.
+  Client late(s->port());
+  EXPECT_FALSE(late.connected() && late.get("/late"));
+}
+
+TEST(HttpServer, StopCutsRequestsThatOutlastTheGrace) {
+  ServerOptions options = test_options();
+  options.shutdown_grace = 200ms;
+  RunningServer s(options);
+  Client partial(s.port());
+  partial.send("GET /never-finished HTTP/1.1\r\n");
+  std::this_thread::sleep_for(50ms);
+  auto start = std::chrono::steady_clock::now();
+  s.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 800ms);
+  EXPECT_TRUE(partial.closed_by_server(500ms));
+}
+
+}  // namespace
+}  // namespace reelpress::server

@@ -1,0 +1,42 @@
+// Settings of the HTTP server. Parsing them from site.toml or the command line is the
+// caller's business (src/cli/); the server only reads this struct.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <thread>
+
+namespace reelpress::server {
+
+struct ServerOptions {
+  // Address to listen on: an IPv4 or IPv6 literal ("127.0.0.1", "::1", "0.0.0.0") or a
+  // host name resolved once at start() ("localhost").
+  std::string host = "127.0.0.1";
+  // 0 asks the kernel for a free port; HttpServer::port() tells which after start().
+  uint16_t port = 8080;
+  // Worker threads, each with its own event loop. 0 or less means one.
+  int threads = static_cast<int>(std::thread::hardware_concurrency());
+  // Request line plus header fields; larger requests get 431 and the connection is closed.
+  size_t header_limit = 16 * 1024;
+  // Request body (forms); larger bodies get 413 and the connection is closed.
+  size_t body_limit = 1024 * 1024;
+  // The whole request (header and body) must arrive within this time of its first byte, and
+  // a new connection must start its first request within it; otherwise the connection is
+  // dropped. Bounds slow-loris clients.
+  std::chrono::seconds request_timeout{10};
+  // How long a keep-alive connection may sit idle between requests.
+  std::chrono::seconds keep_alive_timeout{30};
+  // How long writing one response may take before the client is deemed gone.
+  std::chrono::seconds write_timeout{30};
+  // On stop(), how long in-flight requests get to finish before their connections are cut.
+  std::chrono::milliseconds shutdown_grace{2000};
+  // One line per request (see access_log.h); null disables the log. Not owned; must outlive
+  // the server. Written from every worker thread under the server's own lock, so nobody else
+  // may write to it while the server runs.
+  std::ostream* access_log = nullptr;
+};
+
+}  // namespace reelpress::server

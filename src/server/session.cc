@@ -1,0 +1,292 @@
+#include "server/session.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "server/http_date.h"
+#include "server/request_conversion.h"
+#include "server/response_head.h"
+
+namespace reelpress::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// Room for the header fields of a typical browser request; larger ones spill to the heap.
+constexpr size_t kArenaBytes = 4096;
+// How much the first read of a request may take in one go; pipelined requests that arrive
+// together are parsed from the same buffer.
+constexpr size_t kReadBytes = 16 * 1024;
+// After an error response, how long and how much we keep reading (and dropping) what the
+// client still sends, so closing does not reset the connection before it read our answer.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr size_t kLingerBytes = 256 * 1024;
+
+// Buffers that grew past this for one large request are given back afterwards, so an idle
+// keep-alive connection holds little memory.
+constexpr size_t kKeepCapacity = 64 * 1024;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The status to answer a request that could not be read, or 0 to drop the connection
+// without a word (the client left, timed out, or the server is stopping).
+int status_for_read_error(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::body_limit) return 413;
+  if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return 400;  // Malformed request line, field, length or chunk.
+  }
+  return 0;
+}
+
+std::string_view field(const RequestMessage& message, http::field name) {
+  auto it = message.find(name);
+  return it == message.end() ? std::string_view() : std::string_view(it->value());
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class Session final : public Connection {
+ public:
+  Session(Worker& worker, tcp::socket socket)
+      : worker_(worker), context_(worker.context()), stream_(std::move(socket)) {
+    worker_.add(this);
+    head_.reserve(1024);
+  }
+  ~Session() override { worker_.remove(this); }
+
+  asio::awaitable<void> run();
+
+  void close_if_idle() override {
+    if (idle_) stream_.cancel();
+  }
+  void close() override { stream_.close(); }
+
+ private:
+  // Reads the next request into parser_. True when a whole request is there; otherwise *ec
+  // says why not.
+  asio::awaitable<bool> read_request(beast::error_code* ec);
+  // Answers the request in parser_. True when the connection stays open.
+  asio::awaitable<bool> respond(Clock::time_point started);
+  // Writes `response` (head, then payload straight from the shared body) and logs it.
+  asio::awaitable<bool> send(const site::Response& response, const RequestFacts& facts,
+                             std::string_view method, std::string_view target,
+                             Clock::time_point started);
+  asio::awaitable<void> shut_down(bool linger);
+  site::Response error_response(int status);
+
+  Worker& worker_;
+  SessionContext& context_;
+  beast::tcp_stream stream_;
+  // Reused for every request on the connection: bytes past the current request (pipelining)
+  // stay in it for the next one.
+  beast::flat_buffer buffer_;
+  HeaderArena arena_{kArenaBytes};       // Declared before parser_: outlives it.
+  std::optional<RequestParser> parser_;  // Rebuilt per request (Beast parsers cannot reset).
+  site::Request request_;                // Reused so its strings keep their capacity.
+  std::string head_;                     // Reused response head.
+  bool idle_ = false;                    // Waiting for the first byte of a request.
+};
+
+asio::awaitable<void> Session::run() {
+  const ServerOptions& options = context_.options;
+  bool first = true;
+  bool linger = false;
+  try {
+    while (true) {
+      if (buffer_.size() == 0) {
+        if (worker_.stopping()) break;
+        // A new connection gets request_timeout to start talking; a kept-alive one gets
+        // keep_alive_timeout between requests.
+        stream_.expires_after(first ? options.request_timeout : options.keep_alive_timeout);
+        beast::error_code ec;
+        idle_ = true;
+        size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadBytes),
+                                                    asio::redirect_error(asio::use_awaitable, ec));
+        idle_ = false;
+        if (ec) break;
+        buffer_.commit(n);
+      }
+      first = false;
+      Clock::time_point started = Clock::now();
+      beast::error_code ec;
+      if (!co_await read_request(&ec)) {
+        int status = status_for_read_error(ec);
+        if (ec == beast::error::timeout) {
+          context_.access_log.record("-", "-", 408, 0, Clock::now() - started);
+        }
+        if (status != 0) {
+          RequestFacts facts;
+          facts.keep_alive = false;
+          facts.get_or_head = false;
+          std::string_view method = "-", target = "-";
+          if (parser_->is_header_done()) {
+            method = parser_->get().method_string();
+            target = parser_->get().target();
+          }
+          co_await send(error_response(status), facts, method, target, started);
+          linger = true;
+        }
+        break;
+      }
+      if (!co_await respond(started)) break;
+    }
+  } catch (const std::exception& e) {
+    // Only allocation failures can land here; the connection is lost, the server is not.
+    std::cerr << "reelpress: connection dropped: " << e.what() << '\n';
+  }
+  co_await shut_down(linger);
+}
+
+asio::awaitable<bool> Session::read_request(beast::error_code* ec) {
+  const ServerOptions& options = context_.options;
+  // The whole request, header and body, must arrive within one request_timeout.
+  stream_.expires_after(options.request_timeout);
+  parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                  std::make_tuple(RequestAllocator(&arena_)));
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  parser_->body_limit(options.body_limit);
+  co_await http::async_read_header(stream_, buffer_, *parser_,
+                                   asio::redirect_error(asio::use_awaitable, *ec));
+  if (*ec) co_return false;
+  if (parser_->is_done()) co_return true;
+  const RequestMessage& message = parser_->get();
+  if (message.version() >= 11 && iequals(field(message, http::field::expect), "100-continue")) {
+    // The client waits for this before sending the body (curl does for bodies over 1 KiB).
+    co_await asio::async_write(stream_, asio::const_buffer(kContinue.data(), kContinue.size()),
+                               asio::redirect_error(asio::use_awaitable, *ec));
+    if (*ec) co_return false;
+  }
+  co_await http::async_read(stream_, buffer_, *parser_,
+                            asio::redirect_error(asio::use_awaitable, *ec));
+  co_return !*ec;
+}
+
+asio::awaitable<bool> Session::respond(Clock::time_point started) {
+  const RequestMessage& message = parser_->get();
+  site::Response response;
+  if (util::Status converted = convert_request(message, &request_); !converted) {
+    response = error_response(400);
+  } else {
+    try {
+      response = context_.handler.handle(request_);
+    } catch (const std::exception& e) {
+      std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
+                << message.target() << ": " << e.what() << '\n';
+      response = error_response(500);
+    } catch (...) {
+      std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
+                << message.target() << '\n';
+      response = error_response(500);
+    }
+  }
+  RequestFacts facts;
+  facts.accept_encoding = field(message, http::field::accept_encoding);
+  facts.if_none_match = field(message, http::field::if_none_match);
+  facts.if_modified_since = field(message, http::field::if_modified_since);
+  facts.head = message.method() == http::verb::head;
+  facts.get_or_head = facts.head || message.method() == http::verb::get;
+  facts.keep_alive = message.keep_alive() && !worker_.stopping() &&
+                     !context_.stop_requested.load(std::memory_order_relaxed);
+  facts.http10 = message.version() < 11;
+  bool sent = co_await send(response, facts, message.method_string(), message.target(), started);
+  if (request_.body.capacity() > kKeepCapacity) request_.body = std::string();
+  if (buffer_.size() == 0 && buffer_.capacity() > kKeepCapacity) buffer_.shrink_to_fit();
+  bool keep_alive = sent && facts.keep_alive;
+  co_return keep_alive;
+}
+
+asio::awaitable<bool> Session::send(const site::Response& response, const RequestFacts& facts,
+                                    std::string_view method, std::string_view target,
+                                    Clock::time_point started) {
+  int status = 0;
+  std::string_view payload = write_response_head(response, facts, http_date_now(), &head_, &status);
+  // One gathered write: the head from our buffer, the payload straight from the shared
+  // Body, which `response` keeps alive until the write completes. No page byte is copied.
+  std::array<asio::const_buffer, 2> buffers = {asio::const_buffer(head_.data(), head_.size()),
+                                               asio::const_buffer(payload.data(), payload.size())};
+  stream_.expires_after(context_.options.write_timeout);
+  beast::error_code ec;
+  co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  context_.access_log.record(method, target, status, ec ? 0 : payload.size(),
+                             Clock::now() - started);
+  co_return !ec;
+}
+
+asio::awaitable<void> Session::shut_down(bool linger) {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (linger && !ec) {
+    // The client may still be sending the request we refused; reading it for a moment lets
+    // our response reach it instead of being lost to a connection reset.
+    stream_.expires_after(kLingerTime);
+    for (size_t total = 0; total < kLingerBytes;) {
+      size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadBytes),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      total += n;
+    }
+  }
+  stream_.close();
+}
+
+site::Response Session::error_response(int status) {
+  try {
+    site::Response response = context_.handler.error_page(status);
+    response.status = status;
+    return response;
+  } catch (...) {
+    // The themed page failed too; a plain one still tells the client what happened.
+  }
+  site::Response response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = site::make_body(
+      std::to_string(status) + " " + std::string(reason_phrase(status)) + "\n", 0, false);
+  return response;
+}
+
+asio::awaitable<void> serve(Worker& worker, tcp::socket socket) {
+  Session session(worker, std::move(socket));
+  co_await session.run();
+}
+
+}  // namespace
+
+void start_session(Worker& worker, tcp::socket socket) {
+  asio::co_spawn(worker.io_context(), serve(worker, std::move(socket)), asio::detached);
+}
+
+}  // namespace reelpress::server

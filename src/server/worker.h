@@ -1,0 +1,86 @@
+// One worker: an event loop run by one thread, and the connections that live on it.
+// Internal to the server (http_server.cc and session.cc); not for other layers.
+//
+// Every connection stays on the worker that accepted it for its whole life, so nothing a
+// connection touches needs a lock or a strand (see http_server.h for why).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <optional>
+#include <vector>
+
+#include "server/access_log.h"
+#include "server/server_options.h"
+#include "site/http.h"
+
+namespace reelpress::server {
+
+// What every session needs, shared by all workers; outlives them.
+struct SessionContext {
+  site::Handler& handler;
+  const ServerOptions& options;
+  AccessLog& access_log;
+  // Set by HttpServer::stop() on the calling thread, before the workers hear of it, so a
+  // response being prepared right then already says "Connection: close".
+  std::atomic<bool> stop_requested{false};
+};
+
+// A live connection, as far as shutting it down is concerned. Implemented by the session.
+class Connection {
+ public:
+  // Closes the connection if it waits for a next request; otherwise leaves it to finish the
+  // request in flight (the session sees Worker::stopping() and then closes).
+  virtual void close_if_idle() = 0;
+  // Closes the connection whatever it is doing; its pending operations complete with errors.
+  virtual void close() = 0;
+
+ protected:
+  virtual ~Connection() = default;
+
+ private:
+  friend class Worker;
+  size_t slot_ = 0;  // Index in Worker::connections_.
+};
+
+// All members but io_context(), context() and request_stop() must be called on the worker's
+// own thread (from a handler or coroutine running on io_context()).
+class Worker {
+ public:
+  explicit Worker(SessionContext& context);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  boost::asio::io_context& io_context() { return io_context_; }
+  SessionContext& context() const { return context_; }
+
+  // Runs the event loop on the calling thread until the worker has stopped and every
+  // connection on it has closed.
+  void run() { io_context_.run(); }
+
+  // Thread-safe: asks the worker to stop (see begin_stop).
+  void request_stop();
+
+  // True once stopping started: sessions finish their current request and close.
+  bool stopping() const { return stopping_; }
+
+  void add(Connection* connection);
+  void remove(Connection* connection);
+
+ private:
+  // Closes idle connections at once, gives busy ones options.shutdown_grace to finish, then
+  // closes whatever is left; lets run() return once no connection is left.
+  void begin_stop();
+
+  boost::asio::io_context io_context_;
+  SessionContext& context_;
+  // Keeps run() going while no connection exists; dropped when stopping.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::steady_timer grace_timer_;
+  std::vector<Connection*> connections_;
+  bool stopping_ = false;
+};
+
+}  // namespace reelpress::server

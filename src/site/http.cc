@@ -1,0 +1,32 @@
+#include "site/http.h"
+
+#include "util/compress.h"
+#include "util/hash.h"
+
+namespace reelpress::site {
+namespace {
+
+// Below this, gzip and brotli framing eats most of the gain and a TCP segment carries the
+// page anyway, so the extra bytes in memory buy nothing.
+constexpr size_t kMinCompressSize = 256;
+
+}  // namespace
+
+std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_modified,
+                                      bool compress) {
+  auto body = std::make_shared<Body>();
+  body->etag = "\"" + util::to_hex(util::hash64(identity)) + "\"";
+  body->last_modified = last_modified;
+  if (compress && identity.size() >= kMinCompressSize) {
+    // A form that is not smaller (already compressed media, random data) is dropped: the
+    // server then sends identity, which costs the client no decoding.
+    std::string gz = util::gzip_compress(identity);
+    if (gz.size() < identity.size()) body->gzip = std::move(gz);
+    std::string br = util::brotli_compress(identity);
+    if (br.size() < identity.size()) body->brotli = std::move(br);
+  }
+  body->identity = std::move(identity);
+  return body;
+}
+
+}  // namespace reelpress::site

@@ -1,0 +1,64 @@
+// The HTTP exchange as request handlers see it, free of any network library. The server
+// layer (src/server/) turns Beast messages into Request and Response back into bytes; it also
+// answers conditional requests (304) and picks the content encoding, so handlers only say
+// what the page is.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/clock.h"
+
+namespace reelpress::site {
+
+enum class Method { kGet, kHead, kPost, kOther };
+
+struct Request {
+  Method method = Method::kGet;
+  std::string target;  // As received: path and query ("/a/b/?p=4").
+  std::string path;    // Percent-decoded path, no query; always starts with '/'.
+  std::string query;   // Raw query string, no '?'; may be empty.
+  std::string host;
+  std::string cookie;
+  std::string content_type;
+  std::string body;  // Request body (forms); empty for GET.
+};
+
+// An immutable, possibly shared response body with its precompressed forms. Pages kept in
+// the cache are shared between every response that sends them: nothing copies the bytes.
+struct Body {
+  std::string identity;
+  std::string gzip;                  // Empty when not worth compressing or not made.
+  std::string brotli;                // Empty when not worth compressing or not made.
+  std::string etag;                  // Strong validator of `identity`, quoted: "\"5f2c...\"".
+  util::UnixTime last_modified = 0;  // 0: unknown; no Last-Modified header is sent.
+};
+
+// Builds a Body: computes the ETag and, when compress is true and the text is large enough
+// to gain, the gzip and brotli forms. Thread-safe.
+std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_modified,
+                                      bool compress);
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::shared_ptr<const Body> body;  // May be null for an empty body (301, 304, 204).
+  // Extra headers (Location, Cache-Control, Retry-After, Set-Cookie, Allow).
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What the server calls. Implementations must be safe to call from every server thread at
+// once; they block only on local work (the store, rendering).
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual Response handle(const Request& request) = 0;
+  // A short themed page for errors the server finds before any handler runs (400 for a
+  // malformed request, 413 for an oversized one, 408, 500 when handle() threw).
+  virtual Response error_page(int status) = 0;
+};
+
+}  // namespace reelpress::site

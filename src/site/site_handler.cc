@@ -1,0 +1,353 @@
+#include "site/site_handler.h"
+
+#include <iostream>
+
+#include "util/civil_time.h"
+#include "util/text.h"
+
+namespace reelpress::site {
+namespace {
+
+using util::ErrorCode;
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Canonical paths are percent-encoded; request paths arrive decoded.
+std::string decoded(const std::string& path) { return util::percent_decode(path).value_or(path); }
+
+std::string with_comment_page(const std::string& canonical, int comment_page) {
+  if (comment_page <= 1) return canonical;
+  std::string out = canonical;
+  if (out.back() != '/') out += '/';
+  out += "comment-page-" + std::to_string(comment_page);
+  if (canonical.back() == '/') out += '/';
+  return out;
+}
+
+}  // namespace
+
+SiteHandler::SiteHandler(store::Store& store, std::shared_ptr<const render::Theme> theme,
+                         const util::Clock& clock, Options options, std::size_t cache_bytes)
+    : store_(store),
+      theme_(theme),
+      clock_(clock),
+      options_(options),
+      pages_(store, std::move(theme)),
+      cache_(cache_bytes) {}
+
+util::Result<std::unique_ptr<SiteHandler>> SiteHandler::create(
+    store::Store& store, std::shared_ptr<const render::Theme> theme, config::SiteSettings settings,
+    const util::Clock& clock, Options options) {
+  std::unique_ptr<SiteHandler> handler(
+      new SiteHandler(store, std::move(theme), clock, options, settings.cache_megabytes << 20));
+  if (auto s = handler->reload(std::make_shared<const config::SiteSettings>(std::move(settings)));
+      !s) {
+    return util::fail(s.error());
+  }
+  return handler;
+}
+
+util::Status SiteHandler::reload(std::shared_ptr<const config::SiteSettings> settings) {
+  auto snapshot = Snapshot::load(store_, *settings);
+  if (!snapshot) return util::fail(snapshot.error());
+  auto next = std::make_shared<State>();
+  next->settings = std::move(settings);
+  next->snapshot = std::move(*snapshot);
+  next->year = util::to_civil(clock_.now()).year;
+  {
+    std::lock_guard lock(state_mutex_);
+    state_ = std::move(next);
+  }
+  cache_.clear();
+  return {};
+}
+
+util::Status SiteHandler::set_settings(config::SiteSettings settings) {
+  return reload(std::make_shared<const config::SiteSettings>(std::move(settings)));
+}
+
+void SiteHandler::invalidate() {
+  std::shared_ptr<const State> current;
+  {
+    std::lock_guard lock(state_mutex_);
+    current = state_;
+  }
+  if (auto s = reload(current->settings); !s) {
+    std::cerr << "reelpress: cannot reload content: " << s.error().describe() << "\n";
+    cache_.clear();
+  }
+}
+
+util::Result<std::shared_ptr<const SiteHandler::State>> SiteHandler::state() {
+  std::shared_ptr<const State> current;
+  {
+    std::lock_guard lock(state_mutex_);
+    current = state_;
+  }
+  const std::int64_t now = steady_ms();
+  std::int64_t due = next_poll_ms_.load(std::memory_order_relaxed);
+  if (now < due ||
+      !next_poll_ms_.compare_exchange_strong(due, now + options_.poll_interval.count())) {
+    return current;
+  }
+  auto counter = store_.change_counter();
+  if (!counter) return util::fail(counter.error());
+  if (*counter == current->snapshot->change_counter() &&
+      util::to_civil(clock_.now()).year == current->year) {
+    return current;
+  }
+  if (auto s = reload(current->settings); !s) return util::fail(s.error());
+  std::lock_guard lock(state_mutex_);
+  return state_;
+}
+
+Response SiteHandler::handle(const Request& request) {
+  auto st = state();
+  if (!st) {
+    std::cerr << "reelpress: cannot read the site: " << st.error().describe() << "\n";
+    return error_page(500);
+  }
+  if (request.method != Method::kGet && request.method != Method::kHead) {
+    Response r = error_response(**st, 405);
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  return respond(request, **st);
+}
+
+Response SiteHandler::error_page(int status) {
+  std::shared_ptr<const State> current;
+  {
+    std::lock_guard lock(state_mutex_);
+    current = state_;
+  }
+  return error_response(*current, status);
+}
+
+PageContext SiteHandler::context(const State& state, const std::string& path) const {
+  return PageContext{*state.settings, *state.snapshot, state.year, path};
+}
+
+bool SiteHandler::visible(const content::Entry& entry) const {
+  return entry.status == content::EntryStatus::kPublished;
+}
+
+Response SiteHandler::respond(const Request& request, const State& state) {
+  const std::string& path = request.path;
+
+  // WordPress's query-string permalinks: /?p=ID, /?page_id=ID answer with the canonical URL.
+  if (path == "/" && !request.query.empty()) {
+    auto id = util::form_value(request.query, "p");
+    if (!id) id = util::form_value(request.query, "page_id");
+    if (id) {
+      const auto n = util::parse_non_negative(*id);
+      if (!n) return error_response(state, 404);
+      auto entry = store_.entry_by_id(*n);
+      if (!entry || !visible(*entry)) return error_response(state, 404);
+      return redirect(state, state.snapshot->entry_path(*entry));
+    }
+  }
+
+  // A page rendered from an older snapshot is stale even if it was cached after the drop.
+  const std::int64_t generation = state.snapshot->change_counter();
+  if (auto hit = cache_.find(path); hit && hit->generation == generation) {
+    Response r;
+    r.status = hit->status;
+    r.content_type = hit->content_type;
+    r.body = hit->body;
+    return r;
+  }
+  Response out = dispatch(path, state);
+  if (out.status == 200 && out.body && out.headers.empty()) {
+    const std::size_t bytes =
+        out.body->identity.size() + out.body->gzip.size() + out.body->brotli.size();
+    cache_.insert(path,
+                  std::make_shared<CachedResponse>(
+                      CachedResponse{out.status, out.content_type, out.body, generation}),
+                  bytes);
+  }
+  return out;
+}
+
+Response SiteHandler::dispatch(const std::string& path, const State& state) {
+  const Route r = route(path);
+  const bool slash = !path.empty() && path.back() == '/';
+  if (const auto* home = std::get_if<HomeRoute>(&r)) {
+    if (home->explicit_page && home->page == 1) return redirect(state, "/");
+    const std::string canonical = paged_path("/", home->page);
+    if (path != canonical) return redirect(state, canonical);
+    return page(200, pages_.home(context(state, canonical), home->page), state);
+  }
+  if (const auto* listing = std::get_if<ListingRoute>(&r)) {
+    const std::string base = listing_base_path(*listing);
+    const std::string canonical = paged_path(base, listing->page);
+    if (listing->explicit_page && listing->page == 1) return redirect(state, base);
+    if (decoded(canonical) != path) return redirect(state, canonical);
+    return page(200, pages_.listing(context(state, canonical), *listing), state);
+  }
+  if (const auto* film = std::get_if<FilmRoute>(&r)) {
+    const content::Film* f = state.snapshot->film_by_slug(film->slug);
+    if (!f) return error_response(state, 404);
+    const std::string canonical = state.snapshot->film_url(*f);
+    if (!slash) return redirect(state, canonical);
+    return page(200, pages_.film(context(state, canonical), *f), state);
+  }
+  if (const auto* a = std::get_if<AssetRoute>(&r)) return asset(a->name);
+  if (std::holds_alternative<MediaRoute>(r)) return error_response(state, 404);
+  if (const auto* e = std::get_if<EntryRoute>(&r)) {
+    return resolve_entry(state, e->path, e->comment_page);
+  }
+  return error_response(state, 404);
+}
+
+Response SiteHandler::resolve_entry(const State& state, const std::string& path, int comment_page) {
+  const Snapshot& snap = *state.snapshot;
+  const std::string requested = with_comment_page(path, comment_page);
+
+  // Serves the entry when the path names it exactly (under any of its categories), and
+  // redirects to its canonical URL when the path names it some other way.
+  const auto answer = [&](const content::Entry& entry, bool exact) -> Response {
+    const std::string canonical = with_comment_page(snap.entry_path(entry), comment_page);
+    if (!exact && decoded(canonical) != requested) return redirect(state, canonical);
+    return render_entry(state, entry, comment_page);
+  };
+
+  if (const auto m = snap.permalink().match(path)) {
+    std::optional<content::Entry> found;
+    if (m->id) {
+      if (auto e = store_.entry_by_id(*m->id);
+          e && visible(*e) && e->kind != content::EntryKind::kPage) {
+        found = std::move(*e);
+      }
+    } else if (m->slug) {
+      if (auto list = store_.entries_by_slug(*m->slug)) {
+        for (auto& e : *list) {
+          if (visible(e) && e.kind != content::EntryKind::kPage) {
+            found = std::move(e);
+            break;
+          }
+        }
+      }
+    }
+    if (found) {
+      // Another of the entry's categories, with the right slug and form, is as good as the
+      // primary one: WordPress answered each of them.
+      bool exact = false;
+      const bool slash_ok = (path.back() == '/') == snap.trailing_slash();
+      if (slash_ok && m->slug && decoded(util::percent_encode_path(found->slug)) == *m->slug &&
+          m->category_path) {
+        for (content::Id id : found->category_ids) {
+          if (snap.category_path(id) == *m->category_path) exact = true;
+        }
+      }
+      return answer(*found, exact);
+    }
+  }
+
+  // A page, at /parent/child/.
+  std::string_view trimmed(path);
+  if (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+  const std::string slug(trimmed.substr(trimmed.rfind('/') + 1));
+  if (!slug.empty()) {
+    if (auto list = store_.entries_by_slug(slug)) {
+      std::vector<content::Entry> pages;
+      for (auto& e : *list) {
+        if (visible(e) && e.kind == content::EntryKind::kPage) pages.push_back(std::move(e));
+      }
+      for (const auto& p : pages) {
+        if (decoded(snap.entry_path(p)) == path) return answer(p, true);
+      }
+      if (pages.size() == 1) return answer(pages.front(), false);
+    }
+  }
+
+  // An old address kept as a redirect.
+  for (const std::string& candidate :
+       {path, path.back() == '/' ? path.substr(0, path.size() - 1) : path + "/"}) {
+    auto r = store_.redirect_from(candidate);
+    if (!r) continue;
+    if (r->entry_id) {
+      auto e = store_.entry_by_id(*r->entry_id);
+      if (e && visible(*e)) return redirect(state, snap.entry_path(*e));
+      return error_response(state, 404);
+    }
+    if (!r->to_path.empty()) return redirect(state, r->to_path);
+  }
+  return error_response(state, 404);
+}
+
+Response SiteHandler::render_entry(const State& state, const content::Entry& entry,
+                                   int comment_page) {
+  const std::string canonical = state.snapshot->entry_path(entry);
+  return page(200, pages_.entry(context(state, canonical), entry, comment_page), state);
+}
+
+Response SiteHandler::redirect(const State&, const std::string& location, int status) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Location", location);
+  return r;
+}
+
+Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, const State& state) {
+  if (!rendered) {
+    if (rendered.error().code == ErrorCode::kNotFound) return error_response(state, 404);
+    std::cerr << "reelpress: cannot render a page: " << rendered.error().describe() << "\n";
+    return error_response(state, 500);
+  }
+  Response r;
+  r.status = status;
+  r.body = make_body(std::move(rendered->html), rendered->last_modified, true);
+  return r;
+}
+
+Response SiteHandler::error_response(const State& state, int status) {
+  const std::string key = "\x01error:" + std::to_string(status);
+  std::shared_ptr<const Body> body;
+  if (auto hit = cache_.find(key)) {
+    body = hit->body;
+  } else {
+    auto html = pages_.error(context(state, ""), status);
+    if (!html) {
+      std::cerr << "reelpress: cannot render the error page: " << html.error().describe() << "\n";
+      body = make_body("<!DOCTYPE html><title>Error</title><p>" + error_text(status).first + "</p>",
+                       0, false);
+    } else {
+      body = make_body(std::move(*html), 0, true);
+      const std::size_t bytes = body->identity.size() + body->gzip.size() + body->brotli.size();
+      cache_.insert(key, std::make_shared<CachedResponse>(CachedResponse{status, "", body, 0}),
+                    bytes);
+    }
+  }
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Response SiteHandler::asset(const std::string& name) {
+  const std::string key = "\x01asset:" + name;
+  Response r;
+  if (auto hit = cache_.find(key)) {
+    r.content_type = hit->content_type;
+    r.body = hit->body;
+  } else {
+    const render::Asset* a = theme_->asset(name);
+    if (!a) return error_page(404);
+    r.content_type = a->content_type;
+    r.body = make_body(a->bytes, 0, a->content_type.starts_with("text/"));
+    const std::size_t bytes = r.body->identity.size() + r.body->gzip.size() + r.body->brotli.size();
+    cache_.insert(key,
+                  std::make_shared<CachedResponse>(CachedResponse{200, r.content_type, r.body, 0}),
+                  bytes);
+  }
+  // Stylesheet URLs carry a version, so browsers may keep them for long.
+  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  return r;
+}
+
+}  // namespace reelpress::site

@@ -1,0 +1,94 @@
+// SiteHandler: the public site as an HTTP handler. Routes a request, answers redirects
+// (?p=ID, wrong slugs, missing trailing slashes, stored redirects), serves theme assets, and
+// renders pages through Pages, keeping rendered pages in a cache.
+//
+// Freshness: every write through this process, and every write by another process (a
+// `reelpress comments approve` while the server runs), moves the store's change counter; the
+// handler compares it at most every `poll_interval` and drops what it cached when it moved.
+// Settings changes come in through set_settings().
+//
+// Thread-safety: handle() and error_page() may be called from every server thread at once;
+// set_settings() from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "cache/lru_cache.h"
+#include "config/site_config.h"
+#include "render/theme.h"
+#include "site/http.h"
+#include "site/pages.h"
+#include "site/snapshot.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace reelpress::site {
+
+class SiteHandler final : public Handler {
+ public:
+  struct Options {
+    std::chrono::milliseconds poll_interval{100};
+  };
+
+  // Fails when the settings' permalink pattern is invalid or the store cannot be read.
+  static util::Result<std::unique_ptr<SiteHandler>> create(
+      store::Store& store, std::shared_ptr<const render::Theme> theme,
+      config::SiteSettings settings, const util::Clock& clock, Options options);
+
+  Response handle(const Request& request) override;
+  Response error_page(int status) override;
+
+  // Applies new settings (site.toml was edited): the next request renders with them.
+  util::Status set_settings(config::SiteSettings settings);
+
+  // Drops every cached page now (after a write by this process).
+  void invalidate();
+
+ private:
+  // What a request renders against; replaced whole, never changed in place.
+  struct State {
+    std::shared_ptr<const config::SiteSettings> settings;
+    std::shared_ptr<const Snapshot> snapshot;
+    int year = 0;
+  };
+  struct CachedResponse {
+    int status;
+    std::string content_type;
+    std::shared_ptr<const Body> body;
+    std::int64_t generation;  // The store's change counter the page was rendered at.
+  };
+
+  SiteHandler(store::Store& store, std::shared_ptr<const render::Theme> theme,
+              const util::Clock& clock, Options options, std::size_t cache_bytes);
+
+  // The current state, reloading the snapshot when the store changed or the year turned.
+  util::Result<std::shared_ptr<const State>> state();
+  util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
+
+  Response respond(const Request& request, const State& state);
+  Response dispatch(const std::string& path, const State& state);
+  Response resolve_entry(const State& state, const std::string& path, int comment_page);
+  Response render_entry(const State& state, const content::Entry& entry, int comment_page);
+  Response redirect(const State& state, const std::string& location, int status = 301);
+  Response page(int status, util::Result<RenderedPage> rendered, const State& state);
+  Response error_response(const State& state, int status);
+  Response asset(const std::string& name);
+  PageContext context(const State& state, const std::string& path) const;
+  bool visible(const content::Entry& entry) const;
+
+  store::Store& store_;
+  std::shared_ptr<const render::Theme> theme_;
+  const util::Clock& clock_;
+  const Options options_;
+  Pages pages_;
+
+  std::mutex state_mutex_;  // Guards state_ replacement; never held while rendering.
+  std::shared_ptr<const State> state_;
+  std::atomic<std::int64_t> next_poll_ms_{0};
+  cache::LruCache<CachedResponse> cache_;
+};
+
+}  // namespace reelpress::site
