@@ -2,7 +2,7 @@
 # -Wno-restrict: GCC 12 reports false positives for std::string concatenation at -O2 and
 # above (GCC bug 105329), in code that is correct.
 set(REELPRESS_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-    -Wno-missing-field-initializers -Wno-restrict -Werror)
+    -Wno-missing-field-initializers $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict> -Werror)
 
 # reelpress_add_library(NAME SOURCES... DEPS ...): one static library per layer folder.
 function(reelpress_add_library name)

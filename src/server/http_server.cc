@@ -123,8 +123,8 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
     // the load as well as anything cleverer.
     Worker& worker = *workers[next_worker++ % workers.size()];
     boost::system::error_code ec;
-    tcp::socket socket(co_await acceptor->async_accept(
-        worker.io_context(), asio::redirect_error(asio::use_awaitable, ec)));
+    Socket socket = co_await acceptor->async_accept(worker.io_context(),
+                                                    asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       // Out of descriptors or buffers: wait for connections to close, then go on.

@@ -22,6 +22,11 @@
 // The price: a handler that blocks (a cache miss that renders) holds up the other
 // connections of its worker, so handlers must stay short.
 //
+// Per request on a keep-alive connection the server makes two socket operations (one read,
+// one gathered write of head and payload) and no timer operation: a request that arrived
+// whole is parsed from the buffer without another read, and timeouts are deadlines that a
+// sweep on each worker checks four times a second.
+//
 // Graceful stop: stop() closes the listening socket and idle keep-alive connections at
 // once; requests in flight finish (their response says "Connection: close") within
 // options.shutdown_grace, after which remaining connections are cut; then run() returns.

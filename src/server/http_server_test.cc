@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -605,6 +606,22 @@ TEST(HttpServer, GracefulStopFinishesInFlightAndClosesIdle) {
   // Nothing listens any more.
   Client late(s->port());
   EXPECT_FALSE(late.connected() && late.get("/late"));
+}
+
+TEST(HttpServer, RunUntilSignalStopsOnSigint) {
+  FakeHandler handler;
+  HttpServer server(handler, test_options());
+  ASSERT_TRUE(server.start());
+  std::thread runner([&] { server.run_until_signal(); });
+  {
+    // A served request proves run() began, so the signal handler is in place.
+    Client c(server.port());
+    EXPECT_TRUE(c.get("/up"));
+  }
+  ASSERT_EQ(::kill(::getpid(), SIGINT), 0);
+  runner.join();  // Hangs (and the suite times out) if SIGINT did not stop the server.
+  Client late(server.port());
+  EXPECT_FALSE(late.connected());
 }
 
 TEST(HttpServer, StopCutsRequestsThatOutlastTheGrace) {

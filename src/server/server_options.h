@@ -25,7 +25,8 @@ struct ServerOptions {
   size_t body_limit = 1024 * 1024;
   // The whole request (header and body) must arrive within this time of its first byte, and
   // a new connection must start its first request within it; otherwise the connection is
-  // dropped. Bounds slow-loris clients.
+  // dropped. Bounds slow-loris clients. Like the other timeouts, enforced by a sweep every
+  // 250 ms, so it fires up to that much late.
   std::chrono::seconds request_timeout{10};
   // How long a keep-alive connection may sit idle between requests.
   std::chrono::seconds keep_alive_timeout{30};

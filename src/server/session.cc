@@ -9,9 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <cctype>
 #include <chrono>
 #include <exception>
@@ -32,17 +30,25 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using Executor = asio::io_context::executor_type;
+template <class T>
+using Awaitable = asio::awaitable<T, Executor>;
+
+// Every co_await below: no exception on errors (they are expected: clients vanish), the
+// error lands in `ec` instead.
+auto await_into(beast::error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable_t<Executor>(), ec);
+}
 
 // Room for the header fields of a typical browser request; larger ones spill to the heap.
 constexpr size_t kArenaBytes = 4096;
-// How much the first read of a request may take in one go; pipelined requests that arrive
-// together are parsed from the same buffer.
+// The most one read takes in one go; pipelined requests that arrive together are parsed
+// from the same buffer.
 constexpr size_t kReadBytes = 16 * 1024;
 // After an error response, how long and how much we keep reading (and dropping) what the
 // client still sends, so closing does not reset the connection before it read our answer.
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr size_t kLingerBytes = 256 * 1024;
-
 // Buffers that grew past this for one large request are given back afterwards, so an idle
 // keep-alive connection holds little memory.
 constexpr size_t kKeepCapacity = 64 * 1024;
@@ -79,36 +85,41 @@ bool iequals(std::string_view a, std::string_view b) {
 
 class Session final : public Connection {
  public:
-  Session(Worker& worker, tcp::socket socket)
-      : worker_(worker), context_(worker.context()), stream_(std::move(socket)) {
+  Session(Worker& worker, Socket socket)
+      : worker_(worker), context_(worker.context()), socket_(std::move(socket)) {
     worker_.add(this);
     head_.reserve(1024);
   }
   ~Session() override { worker_.remove(this); }
 
-  asio::awaitable<void> run();
+  Awaitable<void> run();
 
   void close_if_idle() override {
-    if (idle_) stream_.cancel();
+    if (idle_) close();
   }
-  void close() override { stream_.close(); }
+  void close() override {
+    beast::error_code ignored;
+    socket_.close(ignored);
+  }
 
  private:
-  // Reads the next request into parser_. True when a whole request is there; otherwise *ec
+  // Reads more bytes into buffer_. A timeout shows as beast::error::timeout.
+  Awaitable<size_t> read_some(beast::error_code& ec);
+  // Parses the request that has begun in buffer_ into parser_, reading more as needed, all
+  // within request_timeout of `started`. True when a whole request is there; otherwise `ec`
   // says why not.
-  asio::awaitable<bool> read_request(beast::error_code* ec);
+  Awaitable<bool> read_request(Clock::time_point started, beast::error_code& ec);
   // Answers the request in parser_. True when the connection stays open.
-  asio::awaitable<bool> respond(Clock::time_point started);
+  Awaitable<bool> respond(Clock::time_point started);
   // Writes `response` (head, then payload straight from the shared body) and logs it.
-  asio::awaitable<bool> send(const site::Response& response, const RequestFacts& facts,
-                             std::string_view method, std::string_view target,
-                             Clock::time_point started);
-  asio::awaitable<void> shut_down(bool linger);
+  Awaitable<bool> send(const site::Response& response, const RequestFacts& facts,
+                       std::string_view method, std::string_view target, Clock::time_point started);
+  Awaitable<void> shut_down(bool linger);
   site::Response error_response(int status);
 
   Worker& worker_;
   SessionContext& context_;
-  beast::tcp_stream stream_;
+  Socket socket_;
   // Reused for every request on the connection: bytes past the current request (pipelining)
   // stay in it for the next one.
   beast::flat_buffer buffer_;
@@ -119,7 +130,7 @@ class Session final : public Connection {
   bool idle_ = false;                    // Waiting for the first byte of a request.
 };
 
-asio::awaitable<void> Session::run() {
+Awaitable<void> Session::run() {
   const ServerOptions& options = context_.options;
   bool first = true;
   bool linger = false;
@@ -129,24 +140,21 @@ asio::awaitable<void> Session::run() {
         if (worker_.stopping()) break;
         // A new connection gets request_timeout to start talking; a kept-alive one gets
         // keep_alive_timeout between requests.
-        stream_.expires_after(first ? options.request_timeout : options.keep_alive_timeout);
+        set_deadline(Clock::now() + (first ? options.request_timeout : options.keep_alive_timeout));
         beast::error_code ec;
         idle_ = true;
-        size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadBytes),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
+        co_await read_some(ec);
         idle_ = false;
         if (ec) break;
-        buffer_.commit(n);
       }
       first = false;
       Clock::time_point started = Clock::now();
       beast::error_code ec;
-      if (!co_await read_request(&ec)) {
-        int status = status_for_read_error(ec);
+      if (!co_await read_request(started, ec)) {
         if (ec == beast::error::timeout) {
           context_.access_log.record("-", "-", 408, 0, Clock::now() - started);
         }
-        if (status != 0) {
+        if (int status = status_for_read_error(ec); status != 0) {
           RequestFacts facts;
           facts.keep_alive = false;
           facts.get_or_head = false;
@@ -169,37 +177,70 @@ asio::awaitable<void> Session::run() {
   co_await shut_down(linger);
 }
 
-asio::awaitable<bool> Session::read_request(beast::error_code* ec) {
+Awaitable<size_t> Session::read_some(beast::error_code& ec) {
+  size_t n = co_await socket_.async_read_some(buffer_.prepare(kReadBytes), await_into(ec));
+  if (ec && timed_out()) ec = beast::error::timeout;
+  if (!ec) buffer_.commit(n);
+  co_return n;
+}
+
+Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_code& ec) {
   const ServerOptions& options = context_.options;
   // The whole request, header and body, must arrive within one request_timeout.
-  stream_.expires_after(options.request_timeout);
+  set_deadline(started + options.request_timeout);
   parser_.emplace(std::piecewise_construct, std::make_tuple(),
                   std::make_tuple(RequestAllocator(&arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(options.body_limit);
-  co_await http::async_read_header(stream_, buffer_, *parser_,
-                                   asio::redirect_error(asio::use_awaitable, *ec));
-  if (*ec) co_return false;
-  if (parser_->is_done()) co_return true;
-  const RequestMessage& message = parser_->get();
-  if (message.version() >= 11 && iequals(field(message, http::field::expect), "100-continue")) {
-    // The client waits for this before sending the body (curl does for bodies over 1 KiB).
-    co_await asio::async_write(stream_, asio::const_buffer(kContinue.data(), kContinue.size()),
-                               asio::redirect_error(asio::use_awaitable, *ec));
-    if (*ec) co_return false;
+  parser_->eager(true);  // Header and body in one put() when both are there.
+  bool continue_sent = false;
+  // Parse what is buffered first, and read only when the parser needs more: a request that
+  // arrived whole (nearly all do) costs no further I/O operation. This is Beast's
+  // http::async_read loop, without a composed operation per request.
+  while (true) {
+    if (buffer_.size() != 0) {
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec && ec != http::error::need_more) co_return false;
+      if (parser_->is_done()) co_return true;
+      bool progressed = !ec && used != 0;
+      ec = {};
+      if (progressed) continue;
+    }
+    if (!continue_sent && parser_->is_header_done() && parser_->get().version() >= 11 &&
+        iequals(field(parser_->get(), http::field::expect), "100-continue")) {
+      // The client waits for this before sending the body (curl does for bodies over 1 KiB).
+      continue_sent = true;
+      co_await asio::async_write(socket_, asio::const_buffer(kContinue.data(), kContinue.size()),
+                                 await_into(ec));
+      if (ec) co_return false;
+    }
+    co_await read_some(ec);
+    if (ec == asio::error::eof) {
+      // The client closed mid-request (a request cannot be delimited by the end of the
+      // connection, so this is always an incomplete one).
+      ec = http::error::partial_message;
+      co_return false;
+    }
+    if (ec) co_return false;
   }
-  co_await http::async_read(stream_, buffer_, *parser_,
-                            asio::redirect_error(asio::use_awaitable, *ec));
-  co_return !*ec;
 }
 
-asio::awaitable<bool> Session::respond(Clock::time_point started) {
+Awaitable<bool> Session::respond(Clock::time_point started) {
   const RequestMessage& message = parser_->get();
   site::Response response;
   if (util::Status converted = convert_request(message, &request_); !converted) {
     response = error_response(400);
   } else {
+    // The reader forms' rate limit needs the client's address. It stays in memory for this
+    // request only and is never logged (site/http.h); reads do not pay for it.
+    request_.client_address.clear();
+    if (request_.method == site::Method::kPost) {
+      beast::error_code ec;
+      const tcp::endpoint remote = socket_.remote_endpoint(ec);
+      if (!ec) request_.client_address = remote.address().to_string();
+    }
     try {
       response = context_.handler.handle(request_);
     } catch (const std::exception& e) {
@@ -228,38 +269,36 @@ asio::awaitable<bool> Session::respond(Clock::time_point started) {
   co_return keep_alive;
 }
 
-asio::awaitable<bool> Session::send(const site::Response& response, const RequestFacts& facts,
-                                    std::string_view method, std::string_view target,
-                                    Clock::time_point started) {
+Awaitable<bool> Session::send(const site::Response& response, const RequestFacts& facts,
+                              std::string_view method, std::string_view target,
+                              Clock::time_point started) {
   int status = 0;
   std::string_view payload = write_response_head(response, facts, http_date_now(), &head_, &status);
   // One gathered write: the head from our buffer, the payload straight from the shared
   // Body, which `response` keeps alive until the write completes. No page byte is copied.
   std::array<asio::const_buffer, 2> buffers = {asio::const_buffer(head_.data(), head_.size()),
                                                asio::const_buffer(payload.data(), payload.size())};
-  stream_.expires_after(context_.options.write_timeout);
+  set_deadline(Clock::now() + context_.options.write_timeout);
   beast::error_code ec;
-  co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(socket_, buffers, await_into(ec));
   context_.access_log.record(method, target, status, ec ? 0 : payload.size(),
                              Clock::now() - started);
   co_return !ec;
 }
 
-asio::awaitable<void> Session::shut_down(bool linger) {
+Awaitable<void> Session::shut_down(bool linger) {
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (linger && !ec) {
     // The client may still be sending the request we refused; reading it for a moment lets
     // our response reach it instead of being lost to a connection reset.
-    stream_.expires_after(kLingerTime);
-    for (size_t total = 0; total < kLingerBytes;) {
-      size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadBytes),
-                                                  asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
-      total += n;
+    set_deadline(Clock::now() + kLingerTime);
+    for (size_t total = 0; total < kLingerBytes && !ec;) {
+      buffer_.clear();
+      total += co_await read_some(ec);
     }
   }
-  stream_.close();
+  close();
 }
 
 site::Response Session::error_response(int status) {
@@ -278,15 +317,16 @@ site::Response Session::error_response(int status) {
   return response;
 }
 
-asio::awaitable<void> serve(Worker& worker, tcp::socket socket) {
+Awaitable<void> serve(Worker& worker, Socket socket) {
   Session session(worker, std::move(socket));
   co_await session.run();
 }
 
 }  // namespace
 
-void start_session(Worker& worker, tcp::socket socket) {
-  asio::co_spawn(worker.io_context(), serve(worker, std::move(socket)), asio::detached);
+void start_session(Worker& worker, Socket socket) {
+  asio::co_spawn(worker.io_context().get_executor(), serve(worker, std::move(socket)),
+                 asio::detached);
 }
 
 }  // namespace reelpress::server

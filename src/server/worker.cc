@@ -11,7 +11,8 @@ Worker::Worker(SessionContext& context)
     : io_context_(1),
       context_(context),
       work_(boost::asio::make_work_guard(io_context_)),
-      grace_timer_(io_context_) {}
+      grace_timer_(io_context_),
+      sweep_timer_(io_context_) {}
 
 void Worker::request_stop() {
   boost::asio::post(io_context_, [this] { begin_stop(); });
@@ -37,6 +38,35 @@ void Worker::begin_stop() {
 void Worker::add(Connection* connection) {
   connection->slot_ = connections_.size();
   connections_.push_back(connection);
+  if (!sweeping_) {
+    sweeping_ = true;
+    sweep();
+  }
+}
+
+void Worker::sweep() {
+  // Closing only cancels the connection's operations; sessions remove themselves later,
+  // from their own coroutine, so connections_ does not change during this loop.
+  const auto now = Connection::Clock::now();
+  for (Connection* connection : connections_) {
+    if (connection->deadline_ <= now && !connection->timed_out_) {
+      connection->timed_out_ = true;
+      connection->close();
+    }
+  }
+  if (connections_.empty()) {
+    // Nothing to watch: no wake-ups on an idle server. add() starts sweeping again.
+    sweeping_ = false;
+    return;
+  }
+  sweep_timer_.expires_after(kSweepInterval);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) {
+      sweeping_ = false;
+      return;
+    }
+    sweep();
+  });
 }
 
 void Worker::remove(Connection* connection) {
@@ -45,7 +75,11 @@ void Worker::remove(Connection* connection) {
   connections_[connection->slot_] = last;
   last->slot_ = connection->slot_;
   connections_.pop_back();
-  if (stopping_ && connections_.empty()) grace_timer_.cancel();
+  if (stopping_ && connections_.empty()) {
+    // Let run() return now rather than when these timers would have fired.
+    grace_timer_.cancel();
+    sweep_timer_.cancel();
+  }
 }
 
 }  // namespace reelpress::server

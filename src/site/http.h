@@ -25,6 +25,10 @@ struct Request {
   std::string cookie;
   std::string content_type;
   std::string body;  // Request body (forms); empty for GET.
+  // The client's IP address as text ("203.0.113.7"), filled by the server for form posts
+  // only, for the per-client rate limit. Privacy (DESIGN.md): it must never be stored,
+  // logged, rendered or exported; it lives in memory for the request and nowhere else.
+  std::string client_address;
 };
 
 // An immutable, possibly shared response body with its precompressed forms. Pages kept in
