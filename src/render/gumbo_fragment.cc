@@ -40,15 +40,25 @@ void GumboFragment::deallocate(void* /*arena*/, void* /*pointer*/) {
 }
 
 GumboFragment::GumboFragment(std::string_view html) {
+  static constexpr std::string_view kPrefix = "<!DOCTYPE html><body>";
+  source_.reserve(kPrefix.size() + html.size());
+  source_.append(kPrefix);
+  source_.append(html);
+
   GumboOptions options = kGumboDefaultOptions;
   options.allocator = &GumboFragment::allocate;
   options.deallocator = &GumboFragment::deallocate;
   options.userdata = &arena_;
-  options.fragment_context = GUMBO_TAG_BODY;
-  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
   options.max_errors = 0;  // Nobody reads the error list; do not pay for building it.
-  // gumbo reads `length` bytes and wants a non-null pointer even when that is zero.
-  output_ = gumbo_parse_with_options(&options, html.empty() ? "" : html.data(), html.size());
+  const GumboOutput* output = gumbo_parse_with_options(&options, source_.data(), source_.size());
+
+  const GumboVector& children = output->root->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    const auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_ELEMENT && child->v.element.tag == GUMBO_TAG_BODY) {
+      body_ = child;
+    }
+  }
 }
 
 }  // namespace reelpress::render

@@ -1,16 +1,20 @@
-// Internal to render/: one gumbo parse of an HTML fragment, as a browser parses innerHTML of a
-// <body> element. Shared by the sanitizer and html_to_text.
+// Internal to render/: one gumbo parse of an HTML fragment, as a browser parses the content of
+// a page's <body>. Shared by the sanitizer and html_to_text.
 //
 // Example:
 //   GumboFragment fragment(html);
-//   for (unsigned i = 0; i < fragment.root()->v.element.children.length; ++i) { ... }
+//   if (const GumboNode* body = fragment.body()) { ... body->v.element.children ... }
 //
-// Why not gumbo_parse() and gumbo_destroy_output(): gumbo 0.10 frees a tree recursively, one
-// stack frame per level of nesting, so a few thousand nested tags overflow a small thread
-// stack (128 KiB at about 3,000 levels). Here gumbo allocates from an arena owned by the
-// fragment, frees are no-ops, and the arena goes in one piece: no recursion, and fewer calls
-// to malloc. The price is that memory gumbo frees during the parse is only reclaimed at the
-// end, a small constant factor of the input size.
+// Two gumbo 0.10.1 bugs shape this class:
+//   - Its fragment mode (GumboOptions::fragment_context) reads uninitialized memory on any
+//     parse error inside a table ("<table><td>&bogus;" under valgrind), so the parse result
+//     could vary from run to run. So the fragment is parsed as a document instead, behind
+//     "<!DOCTYPE html><body>": no-quirks mode and the "in body" state, as in a real page.
+//   - gumbo_destroy_output() frees the tree recursively, one stack frame per level of
+//     nesting, so a few thousand nested tags overflow a small thread stack. So gumbo allocates
+//     from an arena owned by this object, its frees are no-ops, and the arena goes in one
+//     piece. Memory gumbo frees during the parse is only reclaimed at the end: a small
+//     constant factor of the input size.
 //
 // Not thread-safe itself (one fragment per thread); gumbo has no global state, so separate
 // fragments may be parsed concurrently.
@@ -20,6 +24,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,8 +36,9 @@ class GumboFragment {
   GumboFragment(const GumboFragment&) = delete;
   GumboFragment& operator=(const GumboFragment&) = delete;
 
-  // The <html> element whose children are the fragment's top-level nodes. Never null.
-  const GumboNode* root() const { return output_->root; }
+  // The <body> element, whose children are the fragment's top-level nodes. Null only when the
+  // fragment replaced the body with a <frameset> (then it has no content worth keeping).
+  const GumboNode* body() const { return body_; }
 
  private:
   // A bump allocator: gumbo's allocations come from 64 KiB blocks, large ones get their own.
@@ -50,7 +56,8 @@ class GumboFragment {
   static void deallocate(void* arena, void* pointer);
 
   Arena arena_;
-  GumboOutput* output_ = nullptr;
+  std::string source_;  // The parsed document; gumbo's nodes point into it.
+  const GumboNode* body_ = nullptr;
 };
 
 }  // namespace reelpress::render

@@ -2,28 +2,26 @@
 
 #include <gumbo.h>
 
-#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "render/gumbo_fragment.h"
 #include "render/html_escape.h"
+#include "util/text.h"
 
 namespace reelpress::render {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Parsing
+// Tree
 
+// Children of an element; null for text, comments and the rest.
 const GumboVector* children_of(const GumboNode* node) {
-  switch (node->type) {
-    case GUMBO_NODE_DOCUMENT: return &node->v.document.children;
-    case GUMBO_NODE_ELEMENT:
-    case GUMBO_NODE_TEMPLATE: return &node->v.element.children;
-    default: return nullptr;
-  }
+  return node->type == GUMBO_NODE_ELEMENT ? &node->v.element.children : nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -54,11 +52,17 @@ void append_clean_utf8(std::string& out, std::string_view text) {
     std::uint32_t code_point = 0;
     std::uint32_t minimum = 0;
     if (byte >= 0xC2 && byte <= 0xDF) {
-      length = 2, code_point = byte & 0x1F, minimum = 0x80;
+      length = 2;
+      code_point = byte & 0x1F;
+      minimum = 0x80;
     } else if (byte >= 0xE0 && byte <= 0xEF) {
-      length = 3, code_point = byte & 0x0F, minimum = 0x800;
+      length = 3;
+      code_point = byte & 0x0F;
+      minimum = 0x800;
     } else if (byte >= 0xF0 && byte <= 0xF4) {
-      length = 4, code_point = byte & 0x07, minimum = 0x10000;
+      length = 4;
+      code_point = byte & 0x07;
+      minimum = 0x10000;
     }
     bool valid = length != 0 && i + length <= text.size();
     for (size_t k = 1; valid && k < length; ++k) {
@@ -93,12 +97,6 @@ bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 // The HTML spec's "ASCII whitespace", which separates tokens in class and rel.
 bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-
-std::string ascii_lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
 
 bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -151,7 +149,7 @@ std::string host_of(std::string_view rest) {
     authority = authority.substr(0, authority.find(':'));
   }
   while (!authority.empty() && authority.back() == '.') authority.remove_suffix(1);
-  return ascii_lowercase(authority);
+  return util::to_lower(authority);
 }
 
 // Classifies a URL attribute value the way the WHATWG URL parser would see it: leading and
@@ -187,7 +185,7 @@ CheckedUrl check_url(std::string_view raw, bool allow_mailto) {
       ++i;
     }
     if (i < value.size() && value[i] == ':') {
-      const std::string scheme = ascii_lowercase(value.substr(0, i));
+      const std::string scheme = util::to_lower(value.substr(0, i));
       if (scheme == "http" || scheme == "https") {
         url.kind = UrlKind::kNetwork;
         url.host = host_of(value.substr(i + 1));
@@ -523,7 +521,7 @@ std::string filter_tokens(std::string_view value, bool lowercase, Predicate allo
     while (i < value.size() && !is_html_space(value[i])) ++i;
     if (start == i) break;
     std::string token(value.substr(start, i - start));
-    if (lowercase) token = ascii_lowercase(token);
+    if (lowercase) token = util::to_lower(token);
     if (!allowed(token)) continue;
     bool duplicate = false;
     for (const std::string& seen : kept) duplicate = duplicate || seen == token;
@@ -647,11 +645,12 @@ void append_text(std::string& out, std::string_view text) {
 
 bool ends_with_space(const std::string& out) { return out.empty() || is_html_space(out.back()); }
 
-// Writes what the allowlist keeps of `root`'s children. One pass: parse, filter, serialize.
+// Writes what the allowlist keeps of the fragment. One pass: parse, filter, serialize.
 std::string sanitize_once(std::string_view html, const SanitizerOptions& options) {
   std::string out;
   out.reserve(html.size());
   const GumboFragment parsed(html);
+  if (parsed.body() == nullptr) return out;
 
   // Set where an unwrapped block element was: the next text or tag starts on a new line.
   bool pending_newline = false;
@@ -661,7 +660,7 @@ std::string sanitize_once(std::string_view html, const SanitizerOptions& options
   };
 
   std::vector<Frame> stack;
-  stack.push_back(Frame{parsed.root()});
+  stack.push_back(Frame{parsed.body()});
   while (!stack.empty()) {
     Frame& frame = stack.back();
     const GumboVector* children = children_of(frame.node);
@@ -753,8 +752,9 @@ std::string sanitize_once(std::string_view html, const SanitizerOptions& options
 std::string text_only(std::string_view html) {
   std::string out;
   const GumboFragment parsed(html);
+  if (parsed.body() == nullptr) return out;
   std::vector<std::pair<const GumboNode*, unsigned>> stack;
-  stack.emplace_back(parsed.root(), 0);
+  stack.emplace_back(parsed.body(), 0);
   while (!stack.empty()) {
     auto& [node, next] = stack.back();
     const GumboVector* children = children_of(node);

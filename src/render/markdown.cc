@@ -13,6 +13,7 @@
 #include "render/gumbo_fragment.h"
 #include "render/html_escape.h"
 #include "render/html_sanitizer.h"
+#include "util/text.h"
 
 namespace reelpress::render {
 namespace {
@@ -40,16 +41,6 @@ bool is_blank(std::string_view line) {
   return true;
 }
 
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
 // Length of the URL that starts at text[0] ("http://" or "https://" already matched), or 0 if
 // there is none: it runs to the first space, control character, or < > " `, minus trailing
 // punctuation that belongs to the sentence ("See https://example.org/a." or "(https://x.org)").
@@ -60,23 +51,25 @@ size_t url_length(std::string_view text, size_t scheme_length) {
     if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == '`') break;
     ++end;
   }
+  // Counted once, not per trimmed character: "http://x" and 100,000 ')' stays linear.
+  static constexpr std::string_view kOpen = "([{";
+  static constexpr std::string_view kClose = ")]}";
+  int unbalanced[3] = {0, 0, 0};  // Closing minus opening brackets of each kind.
+  for (size_t i = 0; i < end; ++i) {
+    if (const size_t k = kOpen.find(text[i]); k != std::string_view::npos) --unbalanced[k];
+    if (const size_t k = kClose.find(text[i]); k != std::string_view::npos) ++unbalanced[k];
+  }
   while (end > scheme_length) {
     const char last = text[end - 1];
     if (std::string_view(".,;:!?'*").find(last) != std::string_view::npos) {
       --end;
       continue;
     }
-    const char open = last == ')' ? '(' : last == ']' ? '[' : last == '}' ? '{' : '\0';
-    if (open != '\0') {
-      int balance = 0;
-      for (size_t i = 0; i < end; ++i) {
-        if (text[i] == open) ++balance;
-        if (text[i] == last) --balance;
-      }
-      if (balance < 0) {
-        --end;
-        continue;
-      }
+    // A closing bracket without its opening one belongs to the sentence: "(see http://x.org)".
+    if (const size_t k = kClose.find(last); k != std::string_view::npos && unbalanced[k] > 0) {
+      --unbalanced[k];
+      --end;
+      continue;
     }
     break;
   }
@@ -93,10 +86,12 @@ void append_linked_line(std::string& out, std::string_view line) {
   size_t i = 0;
   while (i < line.size()) {
     size_t scheme_length = 0;
-    if (starts_with_ignoring_case(line.substr(i), "https://")) {
-      scheme_length = 8;
-    } else if (starts_with_ignoring_case(line.substr(i), "http://")) {
-      scheme_length = 7;
+    if (line[i] == 'h' || line[i] == 'H') {
+      if (util::starts_with_ignoring_case(line.substr(i), "https://")) {
+        scheme_length = 8;
+      } else if (util::starts_with_ignoring_case(line.substr(i), "http://")) {
+        scheme_length = 7;
+      }
     }
     // Only at the start of a word: "xhttp://" is not a link.
     if (scheme_length == 0 || (i > 0 && is_ascii_alnum(line[i - 1]))) {
@@ -269,12 +264,21 @@ std::string truncate_at_word(std::string text, size_t max_chars) {
 }  // namespace
 
 std::string markdown_to_html(std::string_view markdown) {
+  // md4c 0.4.8 (Debian 12) reads one byte past the end of its input when the input ends
+  // inside a link destination ("x [](" gives "<p>x [](S</p>" if an "S" follows in memory;
+  // found by fuzz_markdown). So md4c gets a copy that ends with a newline, which stops that
+  // scan and does not change what a Markdown document means, followed by std::string's NUL.
+  std::string source;
+  source.reserve(markdown.size() + 1);
+  source.append(markdown);
+  if (source.empty() || source.back() != '\n') source.push_back('\n');
+
   std::string html;
-  html.reserve(markdown.size() + markdown.size() / 4);
+  html.reserve(source.size() + source.size() / 4);
   int status = -1;
-  if (markdown.size() <= std::numeric_limits<MD_SIZE>::max()) {
-    status = md_html(markdown.data(), static_cast<MD_SIZE>(markdown.size()), append_md4c_output,
-                     &html, kMarkdownFlags, MD_HTML_FLAG_SKIP_UTF8_BOM);
+  if (source.size() <= std::numeric_limits<MD_SIZE>::max()) {
+    status = md_html(source.data(), static_cast<MD_SIZE>(source.size()), append_md4c_output, &html,
+                     kMarkdownFlags, MD_HTML_FLAG_SKIP_UTF8_BOM);
   }
   if (status != 0) {
     // md4c fails only when it cannot allocate; show the source rather than nothing.
@@ -316,10 +320,11 @@ std::string plain_text_to_html(std::string_view text) {
 
 std::string html_to_text(std::string_view html, size_t max_chars) {
   const GumboFragment fragment(html);
+  if (fragment.body() == nullptr) return {};
   CollapsingText text;
   // An explicit stack rather than recursion: the tree is as deep as the input nests.
   std::vector<std::pair<const GumboNode*, unsigned>> stack;
-  stack.emplace_back(fragment.root(), 0);
+  stack.emplace_back(fragment.body(), 0);
   while (!stack.empty()) {
     auto& [node, next] = stack.back();
     if (next >= node->v.element.children.length) {

@@ -68,6 +68,14 @@ TEST(Markdown, IgnoresByteOrderMarkAndHandlesEmptyInput) {
   EXPECT_EQ(markdown_to_html("\n\n  \n"), "");
 }
 
+// md4c 0.4.8 read one byte past its input when the input ended inside a link destination,
+// and printed it: the bytes after the view must not appear.
+TEST(Markdown, RegressionUnterminatedLinkReadPastTheInput) {
+  const std::string buffer = "x [](SECRET";
+  EXPECT_EQ(markdown_to_html(std::string_view(buffer).substr(0, 5)), "<p>x [](</p>\n");
+  EXPECT_EQ(markdown_to_html("[]("), "<p>[](</p>\n");
+}
+
 TEST(Markdown, OutputIsValidUtf8AndAlreadySanitized) {
   for (const char* input :
        {"\xff *b\xc3* \xed\xa0\x80", "<b>\xfe</b>", "a\0b", "[x](\xff)", "<!-- x", "<pre>\n\nx"}) {
@@ -116,6 +124,9 @@ TEST(PlainTextToHtml, LeavesSentencePunctuationOutOfUrls) {
             "<p>(see <a href=\"https://en.wikipedia.org/wiki/Salt_(disambiguation)\" "
             "rel=\"nofollow noopener ugc\">https://en.wikipedia.org/wiki/Salt_(disambiguation)"
             "</a>)</p>\n");
+  EXPECT_EQ(plain_text_to_html("[http://x.example/a))]"),
+            "<p>[<a href=\"http://x.example/a\" rel=\"nofollow noopener ugc\">"
+            "http://x.example/a</a>))]</p>\n");
   EXPECT_EQ(plain_text_to_html("<https://x.example/>, ok"),
             "<p>&lt;<a href=\"https://x.example/\" rel=\"nofollow noopener ugc\">"
             "https://x.example/</a>&gt;, ok</p>\n");
