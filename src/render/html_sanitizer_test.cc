@@ -5,7 +5,6 @@
 
 #include <cctype>
 #include <random>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +36,18 @@ std::string tags_of(const std::string& html) {
   return tags;
 }
 
+// True if `tags` has an attribute named on<letters>: a space, "on", letters, spaces, '='.
+bool has_event_handler_attribute(const std::string& tags) {
+  for (size_t i = tags.find("on"); i != std::string::npos; i = tags.find("on", i + 1)) {
+    if (i == 0 || !std::isspace(static_cast<unsigned char>(tags[i - 1]))) continue;
+    size_t j = i + 2;
+    while (j < tags.size() && std::islower(static_cast<unsigned char>(tags[j]))) ++j;
+    while (j < tags.size() && std::isspace(static_cast<unsigned char>(tags[j]))) ++j;
+    if (j < tags.size() && tags[j] == '=') return true;
+  }
+  return false;
+}
+
 void expect_safe(const std::string& input, const std::string& output) {
   SCOPED_TRACE("input: " + input + "\noutput: " + output);
   const std::string tags = tags_of(output);
@@ -47,9 +58,12 @@ void expect_safe(const std::string& input, const std::string& output) {
                           "javascript:", "vbscript:", "data:",   "style=",  " id="}) {
     EXPECT_EQ(tags.find(bad), std::string::npos) << bad;
   }
-  EXPECT_FALSE(std::regex_search(tags, std::regex(R"(\son[a-z]*\s*=)")));
+  EXPECT_FALSE(has_event_handler_attribute(tags));
   // Text never holds a raw '<': every '<' in the output starts a tag of ours.
-  EXPECT_FALSE(std::regex_search(output, std::regex(R"(<(?![a-z/]))")));
+  for (size_t i = output.find('<'); i != std::string::npos; i = output.find('<', i + 1)) {
+    ASSERT_LT(i + 1, output.size());
+    EXPECT_TRUE(std::islower(static_cast<unsigned char>(output[i + 1])) || output[i + 1] == '/');
+  }
 }
 
 // OWASP XSS filter evasion cheat sheet, mutation XSS papers and DOMPurify's test cases,
