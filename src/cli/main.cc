@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/demo_content.h"
+#include "cli/import_command.h"
 #include "cli/site_directory.h"
 #include "render/theme.h"
 #include "server/http_server.h"
@@ -173,6 +174,12 @@ int main(int argc, char** argv) {
   archive->add_option("--banner", banner,
                       "Banner text (first line: headline; a newline starts the detail)");
 
+  std::string file;
+  auto* import = app.add_subcommand(
+      "import", "Import a WordPress export (WXR, .xml/.wxr or gzip-compressed) into a site");
+  import->add_option("DIR", dir, "Site directory")->required();
+  import->add_option("FILE", file, "The export file (Tools > Export in WordPress)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -190,6 +197,7 @@ int main(int argc, char** argv) {
     if (*init) return run_init(dir, demo);
     if (*serve) return run_serve(dir, listen, threads, request_timeout, !quiet);
     if (*archive) return run_archive(dir, state, banner);
+    if (*import) return run_import(dir, file);
   } catch (const std::exception& e) {
     std::cerr << "reelpress: " << e.what() << "\n";
     return kFailure;

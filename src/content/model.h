@@ -105,7 +105,7 @@ struct Section {
 // One page of the site.
 struct Entry {
   Id id = 0;
-  std::string slug;  // One path segment, lower case; may be percent-encoded UTF-8.
+  std::string slug;  // One path segment, decoded UTF-8 (URLs percent-encode it when built).
   std::string title;
   std::string kicker;  // Small line above the title (the film's title); may be empty.
   EntryKind kind = EntryKind::kArticle;

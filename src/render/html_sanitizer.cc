@@ -790,6 +790,9 @@ constexpr int kMaxPasses = 4;
 // if it ever did not, the text alone (escaped) is returned, which is always a fixed point.
 std::string sanitize_html(std::string_view html, const SanitizerOptions& options) {
   std::string current = sanitize_once(html, options);
+  // sanitize_once is a pure function: input that comes back unchanged is already a fixed
+  // point, and most stored bodies (already sanitized once, or plain) are.
+  if (current == html) return current;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     std::string next = sanitize_once(current, options);
     if (next == current) return current;

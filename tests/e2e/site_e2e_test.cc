@@ -291,6 +291,18 @@ TEST_F(SiteTest, MalformedRequestGets400) {
   EXPECT_EQ(r->status, 400);
 }
 
+TEST_F(SiteTest, OversizedBodyGetsAThemed413) {
+  Connection c(port());
+  c.send_raw(
+      "POST /about/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+      "Content-Length: 5000000\r\n\r\n");
+  const auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("Too large"), std::string::npos);
+  EXPECT_NE(r->body.find(footer()), std::string::npos);
+}
+
 TEST_F(SiteTest, AccessLogHasNoClientAddress) {
   fetch("/about/");
   ASSERT_TRUE(eventually([] { return server_->log().find("/about/") != std::string::npos; }));

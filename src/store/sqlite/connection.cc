@@ -173,6 +173,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ki
       return fail(std::move(set.error()));
     }
   }
+  // Savepoints and sorts spill to temporary files by default: a large import then makes a
+  // write system call for every statement journal. Memory is cheap next to that.
+  if (auto set = connection->execute("PRAGMA temp_store = MEMORY"); !set) {
+    return fail(std::move(set.error()));
+  }
   return connection;
 }
 
