@@ -53,17 +53,29 @@ util::Result<std::shared_ptr<const Snapshot>> Snapshot::load(store::Store& store
   if (!users) return util::fail(users.error());
   for (auto& u : *users) s->users_.emplace(u.id, u);
 
-  // Published pages, breadth first from the top, so that parents' paths exist first.
+  // Page paths, breadth first from the top so that parents' paths exist first. A published
+  // page keeps its full path when a parent is a draft or private, as WordPress built it, so
+  // every status is walked; only published top-level pages go in the navigation.
   std::vector<std::pair<std::optional<Id>, std::string>> queue = {{std::nullopt, ""}};
-  for (std::size_t i = 0; i < queue.size() && i < 10000; ++i) {
-    auto children = store.child_pages(queue[i].first, content::EntryStatus::kPublished);
-    if (!children) return util::fail(children.error());
-    for (const content::Entry& page : *children) {
-      if (s->page_paths_.contains(page.id)) continue;
-      std::string path = queue[i].second + "/" + util::percent_encode_path(page.slug);
-      s->page_paths_[page.id] = path + (s->trailing_slash() ? "/" : "");
-      if (!queue[i].first) s->nav_.push_back({page.title, s->page_paths_[page.id]});
-      queue.emplace_back(page.id, path);
+  for (std::size_t i = 0; i < queue.size() && i < 100000; ++i) {
+    for (content::EntryStatus status :
+         {content::EntryStatus::kPublished, content::EntryStatus::kDraft,
+          content::EntryStatus::kPrivate, content::EntryStatus::kScheduled}) {
+      auto children = store.child_pages(queue[i].first, status);
+      if (!children) {
+        // A parent that no longer exists has no children to walk.
+        if (children.error().code == util::ErrorCode::kNotFound) continue;
+        return util::fail(children.error());
+      }
+      for (const content::Entry& page : *children) {
+        if (s->page_paths_.contains(page.id)) continue;
+        std::string path = queue[i].second + "/" + util::percent_encode_path(page.slug);
+        s->page_paths_[page.id] = path + (s->trailing_slash() ? "/" : "");
+        if (!queue[i].first && status == content::EntryStatus::kPublished) {
+          s->nav_.push_back({page.title, s->page_paths_[page.id]});
+        }
+        queue.emplace_back(page.id, path);
+      }
     }
   }
   return std::shared_ptr<const Snapshot>(std::move(s));
