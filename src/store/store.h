@@ -28,6 +28,7 @@
 //   auto entry = (*store)->entry_by_id(4990);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -72,8 +73,12 @@ class Store {
 
   virtual Status transaction(const std::function<Status()>& body) = 0;
 
-  // A number that grows with every committed write by any process using this database.
-  // Caches compare it to know whether what they hold may be stale.
+  // A number that grows with every committed write that can change a public page, by any
+  // process using this database. Caches compare it to know whether what they hold may be
+  // stale. Writes that no page shows leave it alone: a comment or organization saved, edited
+  // or moved between pending, spam and trash without being (or having been) approved or
+  // listed on an entry, site secrets, and recorded submissions. So a flood of pending
+  // comments never empties the page cache.
   virtual Result<std::int64_t> change_counter() = 0;
 
   // Films, with their press quotes (saved and loaded as a whole, in order).
@@ -110,6 +115,8 @@ class Store {
   virtual Result<std::vector<content::Organization>> organizations_for_entry(Id entry_id) = 0;
   virtual Result<std::vector<content::Organization>> organizations_with_status(
       content::ModerationStatus status) = 0;  // Newest first.
+  // Moderates a suggestion (or any organization); kNotFound for an unknown id.
+  virtual Status set_organization_status(Id id, content::ModerationStatus status) = 0;
 
   virtual Result<Id> save_comment(const content::Comment& comment) = 0;
   virtual Result<content::Comment> comment_by_id(Id id) = 0;
@@ -120,6 +127,22 @@ class Store {
       content::ModerationStatus status, int limit) = 0;  // Newest first.
   virtual Status set_comment_status(Id id, content::ModerationStatus status) = 0;
   virtual Result<int> approved_comment_count(Id entry_id) = 0;
+  // Whether an approved comment has exactly this author name and email: a returning
+  // commenter a site may trust. Always false for an empty email (anyone can type a name).
+  virtual Result<bool> has_approved_comment_by(const std::string& author_name,
+                                               const std::string& author_email) = 0;
+
+  // A secret of the site (a signing key), the same for every process and node using this
+  // store: `bytes` random bytes made and stored on the first call for `name`, the stored ones
+  // after. Never part of a page, an export or the change counter. kCorrupt when the stored
+  // secret has another length; kInvalidArgument for 0 bytes or an empty name.
+  virtual Result<std::string> site_secret(const std::string& name, std::size_t bytes) = 0;
+
+  // Remembers that a form submission with this digest (1 to 64 bytes) was accepted: true
+  // when it is new, false when the same digest is already remembered (a replay). Kept until
+  // expires_at at least (Unix time) and forgotten some time after. Joins the caller's
+  // transaction, so "record, then save the comment" is all or nothing.
+  virtual Result<bool> record_submission(const std::string& digest, util::UnixTime expires_at) = 0;
 
   virtual Result<Id> save_user(const content::User& user) = 0;
   virtual Result<content::User> user_by_id(Id id) = 0;

@@ -1151,11 +1151,13 @@ TEST_P(StoreContractTest, ChangeCounterGrowsOnEveryKindOfWrite) {
   entry.title = "Edited";
   must(store().save_entry(entry));
   grew("save_entry (replace)");
-  save_organization("o", ModerationStatus::kPending, entry.id, kAired);
+  const Id org = save_organization("o", ModerationStatus::kApproved, entry.id, kAired);
   grew("save_organization");
-  const Id comment = save_comment(entry.id, ModerationStatus::kPending, kAired);
+  must(store().set_organization_status(org, ModerationStatus::kTrash));
+  grew("set_organization_status");
+  const Id comment = save_comment(entry.id, ModerationStatus::kApproved, kAired);
   grew("save_comment");
-  must(store().set_comment_status(comment, ModerationStatus::kApproved));
+  must(store().set_comment_status(comment, ModerationStatus::kSpam));
   grew("set_comment_status");
   Media media;
   media.path = "2011/07/m.jpg";
@@ -1180,6 +1182,115 @@ TEST_P(StoreContractTest, ChangeCounterStaysStillOnReads) {
   must(store().users());
   expect_error(store().film_by_slug("none"), ErrorCode::kNotFound);
   EXPECT_EQ(must(store().change_counter()), before);
+}
+
+// Reader submissions that no page shows must not empty every cache: see change_counter().
+TEST_P(StoreContractTest, ChangeCounterIgnoresWritesNoPageShows) {
+  const Id entry_id = must(store().save_entry(article("e", kAired)));
+  const std::int64_t before = must(store().change_counter());
+  const Id comment = save_comment(entry_id, ModerationStatus::kPending, kAired);
+  must(store().set_comment_status(comment, ModerationStatus::kSpam));
+  must(store().set_comment_status(comment, ModerationStatus::kTrash));
+  const Id org = save_organization("Suggested", ModerationStatus::kPending, entry_id, kAired);
+  must(store().set_organization_status(org, ModerationStatus::kSpam));
+  must(store().site_secret("form-key", 32));
+  must(store().record_submission("digest", kAired + 3600));
+  EXPECT_EQ(must(store().change_counter()), before);
+
+  // Approval shows it; so does taking it back.
+  must(store().set_comment_status(comment, ModerationStatus::kApproved));
+  const std::int64_t approved = must(store().change_counter());
+  EXPECT_GT(approved, before);
+  must(store().set_comment_status(comment, ModerationStatus::kPending));
+  EXPECT_GT(must(store().change_counter()), approved);
+  const std::int64_t unapproved = must(store().change_counter());
+  must(store().set_organization_status(org, ModerationStatus::kApproved));
+  EXPECT_GT(must(store().change_counter()), unapproved);
+}
+
+// An organization the editors list shows whatever its status, so any change to it counts.
+TEST_P(StoreContractTest, ChangeCounterCountsListedOrganizationsWhateverTheirStatus) {
+  const Id org = save_organization("Listed", ModerationStatus::kPending, std::nullopt, kAired);
+  Entry entry = article("help", kAired);
+  entry.organization_ids = {org};
+  must(store().save_entry(entry));
+  const std::int64_t before = must(store().change_counter());
+  must(store().set_organization_status(org, ModerationStatus::kSpam));
+  EXPECT_GT(must(store().change_counter()), before);
+}
+
+// ---- Moderation and submissions ----------------------------------------------------------
+
+TEST_P(StoreContractTest, OrganizationStatusChangesMoveItBetweenLists) {
+  const Id entry_id = must(store().save_entry(article("help", kAired)));
+  const Id org = save_organization("Suggested", ModerationStatus::kPending, entry_id, kAired);
+  EXPECT_TRUE(must(store().organizations_for_entry(entry_id)).empty());
+  must(store().set_organization_status(org, ModerationStatus::kApproved));
+  EXPECT_EQ(ids_of(must(store().organizations_for_entry(entry_id))), (std::vector<Id>{org}));
+  EXPECT_EQ(must(store().organization_by_id(org)).status, ModerationStatus::kApproved);
+  must(store().set_organization_status(org, ModerationStatus::kSpam));
+  EXPECT_TRUE(must(store().organizations_for_entry(entry_id)).empty());
+  EXPECT_EQ(ids_of(must(store().organizations_with_status(ModerationStatus::kSpam))),
+            (std::vector<Id>{org}));
+  expect_error(store().set_organization_status(404, ModerationStatus::kTrash),
+               ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, ReturningCommenterIsKnownByApprovedNameAndEmail) {
+  const Id entry_id = must(store().save_entry(article("story", kAired)));
+  Comment comment;
+  comment.entry_id = entry_id;
+  comment.author_name = "Maria";
+  comment.author_email = "maria@example.org";
+  comment.body_html = "<p>Hello.</p>";
+  comment.status = ModerationStatus::kPending;
+  comment.created_at = kAired;
+  comment.id = must(store().save_comment(comment));
+  EXPECT_FALSE(must(store().has_approved_comment_by("Maria", "maria@example.org")));
+  must(store().set_comment_status(comment.id, ModerationStatus::kApproved));
+  EXPECT_TRUE(must(store().has_approved_comment_by("Maria", "maria@example.org")));
+  EXPECT_FALSE(must(store().has_approved_comment_by("Maria", "other@example.org")));
+  EXPECT_FALSE(must(store().has_approved_comment_by("Mario", "maria@example.org")));
+
+  // A name alone proves nothing.
+  comment.id = 0;
+  comment.author_name = "Anon";
+  comment.author_email = "";
+  comment.status = ModerationStatus::kApproved;
+  must(store().save_comment(comment));
+  EXPECT_FALSE(must(store().has_approved_comment_by("Anon", "")));
+}
+
+TEST_P(StoreContractTest, SiteSecretIsMadeOnceAndKept) {
+  const std::string key = must(store().site_secret("form-key", 32));
+  EXPECT_EQ(key.size(), 32u);
+  EXPECT_EQ(must(store().site_secret("form-key", 32)), key);
+  const std::string other = must(store().site_secret("other-key", 32));
+  EXPECT_NE(other, key);
+  // Random bytes: not all zero, and any byte value survives (NUL included).
+  EXPECT_NE(key, std::string(32, '\0'));
+  expect_error(store().site_secret("form-key", 16), ErrorCode::kCorrupt);
+  expect_error(store().site_secret("", 32), ErrorCode::kInvalidArgument);
+  expect_error(store().site_secret("zero", 0), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, SubmissionIsRecordedOnceAndReplaysAreSeen) {
+  const std::string digest("\x00\xff replay digest", 16);
+  EXPECT_TRUE(must(store().record_submission(digest, kAired + 86400)));
+  EXPECT_FALSE(must(store().record_submission(digest, kAired + 86400)));
+  EXPECT_TRUE(must(store().record_submission(digest.substr(0, 15), kAired + 86400)));
+  expect_error(store().record_submission("", kAired), ErrorCode::kInvalidArgument);
+  expect_error(store().record_submission(std::string(65, 'x'), kAired),
+               ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, SubmissionRecordedInAFailedTransactionIsForgotten) {
+  const Status failed = store().transaction([&]() -> Status {
+    must(store().record_submission("digest", kAired + 86400));
+    return util::fail(ErrorCode::kInvalidArgument, "the comment was refused");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_TRUE(must(store().record_submission("digest", kAired + 86400)));
 }
 
 // ---- Threads -----------------------------------------------------------------------------

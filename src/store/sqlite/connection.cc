@@ -94,6 +94,11 @@ void Statement::bind_text(int index, std::string_view value) {
 
 void Statement::bind_null(int index) { note_bind(sqlite3_bind_null(statement_, index)); }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  note_bind(sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  return *this;
+}
+
 Result<bool> Statement::step() {
   if (bind_rc_ != SQLITE_OK) {
     // A bind only fails for a wrong index (a bug) or a value over SQLite's size limit.
@@ -124,6 +129,13 @@ int Statement::integer(int column) const { return sqlite3_column_int(statement_,
 std::string Statement::text(int column) const {
   // column_text before column_bytes, as SQLite asks: the length is of the converted text.
   const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+  if (bytes == nullptr) return {};
+  return std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+}
+
+std::string Statement::blob(int column) const {
+  // column_blob before column_bytes, as for text; a zero-length blob comes back as null.
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement_, column));
   if (bytes == nullptr) return {};
   return std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
 }

@@ -65,6 +65,8 @@ class Statement {
   Statement& bind(const char* name, const T& value) {
     return bind(sqlite3_bind_parameter_index(statement_, name), value);
   }
+  // Binds bytes as a BLOB (bind() binds strings as TEXT, which STRICT BLOB columns refuse).
+  Statement& bind_blob(int index, std::string_view bytes);
   // Binds ?1, ?2, ... in order.
   template <typename... Args>
   Statement& bind_all(const Args&... values) {
@@ -84,6 +86,7 @@ class Statement {
   int integer(int column) const;
   bool boolean(int column) const { return int64(column) != 0; }
   std::string text(int column) const;
+  std::string blob(int column) const;  // The bytes of a BLOB (or of any value) as they are.
   std::optional<std::int64_t> optional_int64(int column) const;
 
  private:

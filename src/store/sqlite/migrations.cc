@@ -20,7 +20,8 @@ using util::fail;
 //   appear in URLs that must not start pointing at something else.
 // - Every content table has three triggers that bump change_counter, so that a write by any
 //   process is seen by every other through one cheap read (PRAGMA data_version would only
-//   tell one connection about the others, not a process about itself).
+//   tell one connection about the others, not a process about itself). Since step 3 those of
+//   comments and organizations fire only for writes a page can show (see kReaderSubmissions).
 // - There is no column for a commenter's IP address, user agent or any other client trace,
 //   and there never will be (DESIGN.md, Privacy).
 
@@ -298,10 +299,67 @@ CREATE TRIGGER redirects_delete_counts AFTER DELETE ON redirects
   BEGIN UPDATE change_counter SET value = value + 1; END;
 )sql";
 
+// Reader submissions (comments and suggested organizations from the public forms) and what
+// defends them.
+// - The change counter stops counting writes that no page shows: a pending, spam or trashed
+//   comment is invisible, so saving one, or moving it between those states, must not drop
+//   every cached page (a flood of spam would otherwise keep the cache empty). A write counts
+//   when the row is approved before or after it; for organizations also when an entry lists
+//   it (listed organizations show whatever their status).
+// - site_secrets holds keys every process must agree on (the form-signing key), made once
+//   from random bytes; form_submissions remembers digests of accepted submissions until
+//   their form token expires, so a replayed post is refused. Neither has counting triggers.
+// - comments_by_author finds a returning commenter's approved comment (trust_returning).
+constexpr std::string_view kReaderSubmissions = R"sql(
+CREATE TABLE site_secrets (
+  name TEXT NOT NULL PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE form_submissions (
+  digest BLOB NOT NULL PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX form_submissions_by_expiry ON form_submissions (expires_at);
+
+CREATE INDEX comments_by_author ON comments (author_email, author_name, status)
+  WHERE author_email <> '';
+
+DROP TRIGGER comments_insert_counts;
+DROP TRIGGER comments_update_counts;
+DROP TRIGGER comments_delete_counts;
+CREATE TRIGGER comments_insert_counts AFTER INSERT ON comments
+  WHEN NEW.status = 'approved'
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER comments_update_counts AFTER UPDATE ON comments
+  WHEN OLD.status = 'approved' OR NEW.status = 'approved'
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER comments_delete_counts AFTER DELETE ON comments
+  WHEN OLD.status = 'approved'
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+
+DROP TRIGGER organizations_insert_counts;
+DROP TRIGGER organizations_update_counts;
+DROP TRIGGER organizations_delete_counts;
+CREATE TRIGGER organizations_insert_counts AFTER INSERT ON organizations
+  WHEN NEW.status = 'approved'
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER organizations_update_counts AFTER UPDATE ON organizations
+  WHEN OLD.status = 'approved' OR NEW.status = 'approved'
+    OR EXISTS (SELECT 1 FROM entry_organizations WHERE organization_id = NEW.id)
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+CREATE TRIGGER organizations_delete_counts AFTER DELETE ON organizations
+  WHEN OLD.status = 'approved'
+    OR EXISTS (SELECT 1 FROM entry_organizations WHERE organization_id = OLD.id)
+  BEGIN UPDATE change_counter SET value = value + 1; END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
     {2, "media and redirects", kMediaAndRedirects},
+    {3, "reader submissions: site secrets, submission digests, counting only public writes",
+     kReaderSubmissions},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

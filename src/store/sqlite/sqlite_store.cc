@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -131,6 +133,27 @@ class SqliteStore::Lease {
   std::unique_lock<std::recursive_mutex> turn_;  // Held for ":memory:" only.
 };
 
+class SqliteStore::WriteLease {
+ public:
+  WriteLease(Lease lease, std::unique_lock<std::mutex> write_turn,
+             std::atomic<std::thread::id>* writer_thread)
+      : lease_(std::move(lease)),
+        write_turn_(std::move(write_turn)),
+        writer_thread_(writer_thread) {}
+  WriteLease(WriteLease&&) = default;
+  WriteLease& operator=(WriteLease&&) = delete;
+  // Gives the turn back: this thread is no longer the writer, then the next may take it.
+  ~WriteLease() {
+    if (write_turn_.owns_lock()) writer_thread_->store(std::thread::id());
+  }
+  Connection& connection() const { return lease_.connection(); }
+
+ private:
+  Lease lease_;
+  std::unique_lock<std::mutex> write_turn_;  // Empty for ":memory:" and for nested writes.
+  std::atomic<std::thread::id>* writer_thread_;
+};
+
 // ---- Opening ---------------------------------------------------------------------------
 
 namespace {
@@ -213,11 +236,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   return store;
 }
 
-std::size_t SqliteStore::open_connection_count() const { return memory_ ? 1 : pool_->size(); }
+std::size_t SqliteStore::open_connection_count() const {
+  if (memory_) return 1;
+  // writer_ is read without the write turn: a count for tests and diagnostics, taken when no
+  // write runs.
+  return pool_->size() + (writer_ ? 1 : 0);
+}
 
 Result<SqliteStore::Lease> SqliteStore::lease() {
   if (memory_) {
     return Lease(memory_connection_.get(), std::unique_lock(memory_mutex_));
+  }
+  // Inside a write (a transaction's body reading what it wrote): the writer connection, which
+  // this thread holds the turn for.
+  if (writer_thread_.load(std::memory_order_acquire) == std::this_thread::get_id()) {
+    return Lease(writer_.get(), {});
   }
   ThreadConnections& mine = thread_connections();
   if (Connection* connection = mine.find(serial_)) return Lease(connection, {});
@@ -251,9 +284,29 @@ Result<T> SqliteStore::read(Fn&& fn) {
   }
 }
 
+Result<SqliteStore::WriteLease> SqliteStore::write_lease() {
+  const auto self = std::this_thread::get_id();
+  if (memory_ || writer_thread_.load(std::memory_order_acquire) == self) {
+    auto joined = lease();
+    if (!joined) return fail(std::move(joined.error()));
+    return WriteLease(std::move(*joined), {}, &writer_thread_);
+  }
+  std::unique_lock turn(write_turn_);
+  if (!writer_) {
+    auto opened = Connection::open(path_, Connection::Kind::kFile);
+    if (!opened) {
+      if (opened.error().code == ErrorCode::kIo) return fail(std::move(opened.error()));
+      return fail(with_context(std::move(opened.error()), path_));
+    }
+    writer_ = std::move(*opened);
+  }
+  writer_thread_.store(self, std::memory_order_release);
+  return WriteLease(Lease(writer_.get(), {}), std::move(turn), &writer_thread_);
+}
+
 template <typename T, typename Fn>
 Result<T> SqliteStore::write(Fn&& fn) {
-  auto lease = this->lease();
+  auto lease = this->write_lease();
   if (!lease) return fail(std::move(lease.error()));
   Connection& connection = lease->connection();
   if constexpr (std::is_void_v<T>) {
@@ -272,7 +325,7 @@ Result<T> SqliteStore::write(Fn&& fn) {
 }
 
 Status SqliteStore::transaction(const std::function<Status()>& body) {
-  auto lease = this->lease();
+  auto lease = this->write_lease();
   if (!lease) return fail(std::move(lease.error()));
   return lease->connection().in_transaction(Connection::TransactionKind::kWrite, body);
 }
@@ -1019,6 +1072,16 @@ Result<std::vector<Organization>> SqliteStore::organizations_with_status(Moderat
   });
 }
 
+Status SqliteStore::set_organization_status(Id id, ModerationStatus status) {
+  return write<void>([&](Connection& c) -> Status {
+    auto update = c.prepare("UPDATE organizations SET status = ?2 WHERE id = ?1 RETURNING id");
+    if (!update) return fail(std::move(update.error()));
+    update->bind_all(id, content::to_string(status));
+    RETURN_IF_ERROR(first_row(*update, "organization " + std::to_string(id)));
+    return update->run();
+  });
+}
+
 // ---- Comments ----------------------------------------------------------------------------
 
 namespace {
@@ -1139,6 +1202,103 @@ Result<int> SqliteStore::approved_comment_count(Id entry_id) {
     statement->bind_all(entry_id, content::to_string(ModerationStatus::kApproved));
     RETURN_IF_ERROR(first_row(*statement, "count"));
     return statement->integer(0);
+  });
+}
+
+Result<bool> SqliteStore::has_approved_comment_by(const std::string& author_name,
+                                                  const std::string& author_email) {
+  if (author_email.empty()) return false;
+  return read<bool>([&](Connection& c) -> Result<bool> {
+    // "author_email <> ''" lets SQLite use the partial index comments_by_author.
+    auto statement = c.prepare(
+        "SELECT 1 FROM comments WHERE author_email = ?1 AND author_name = ?2 AND status = ?3 "
+        "AND author_email <> '' LIMIT 1");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind_all(author_email, author_name, content::to_string(ModerationStatus::kApproved));
+    auto row = statement->step();
+    if (!row) return fail(std::move(row.error()));
+    return *row;
+  });
+}
+
+// ---- Site secrets and submissions ----------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t kMaxDigestBytes = 64;
+// Expired digests are deleted once every this many recorded submissions: often enough that
+// the table stays near the number of live tokens' submissions, rarely enough to cost nothing.
+constexpr std::uint64_t kPurgeEvery = 256;
+
+}  // namespace
+
+Result<std::string> SqliteStore::site_secret(const std::string& name, std::size_t bytes) {
+  if (name.empty() || bytes == 0 || bytes > 4096) {
+    return fail(ErrorCode::kInvalidArgument, "a site secret needs a name and 1 to 4096 bytes");
+  }
+  const auto check = [&](std::string value) -> Result<std::string> {
+    if (value.size() != bytes) {
+      return fail(ErrorCode::kCorrupt, "site secret " + quoted(name) + " has " +
+                                           std::to_string(value.size()) + " bytes, not " +
+                                           std::to_string(bytes));
+    }
+    return value;
+  };
+  const auto select = [&](Connection& c) -> Result<std::optional<std::string>> {
+    auto statement = c.prepare("SELECT value FROM site_secrets WHERE name = ?1");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind(1, name);
+    auto row = statement->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(statement->blob(0));
+  };
+  auto existing = read<std::optional<std::string>>(select);
+  if (!existing) return fail(std::move(existing.error()));
+  if (*existing) return check(std::move(**existing));
+
+  if (sodium_init() < 0) return fail(ErrorCode::kInternal, "libsodium cannot be initialized");
+  std::string fresh(bytes, '\0');
+  randombytes_buf(fresh.data(), fresh.size());
+  auto stored = write<std::string>([&](Connection& c) -> Result<std::string> {
+    auto insert = c.prepare(
+        "INSERT INTO site_secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+    if (!insert) return fail(std::move(insert.error()));
+    insert->bind(1, name).bind_blob(2, fresh);
+    RETURN_IF_ERROR(insert->run());
+    auto value = select(c);
+    if (!value) return fail(std::move(value.error()));
+    if (!*value) return fail(ErrorCode::kInternal, "site secret " + quoted(name) + " vanished");
+    return std::move(**value);
+  });
+  sodium_memzero(fresh.data(), fresh.size());
+  if (!stored) return fail(with_context(std::move(stored.error()), "site secret " + quoted(name)));
+  return check(std::move(*stored));
+}
+
+Result<bool> SqliteStore::record_submission(const std::string& digest, util::UnixTime expires_at) {
+  if (digest.empty() || digest.size() > kMaxDigestBytes) {
+    return fail(ErrorCode::kInvalidArgument, "a submission digest has 1 to 64 bytes");
+  }
+  const bool purge =
+      submissions_recorded_.fetch_add(1, std::memory_order_relaxed) % kPurgeEvery == 0;
+  const util::UnixTime now = clock_.now();
+  return write<bool>([&](Connection& c) -> Result<bool> {
+    if (purge) {
+      auto old = c.prepare("DELETE FROM form_submissions WHERE expires_at < ?1");
+      if (!old) return fail(std::move(old.error()));
+      RETURN_IF_ERROR(old->bind(1, now).run());
+    }
+    auto insert = c.prepare(
+        "INSERT INTO form_submissions (digest, expires_at) VALUES (?1, ?2) "
+        "ON CONFLICT (digest) DO NOTHING RETURNING 1");
+    if (!insert) return fail(std::move(insert.error()));
+    insert->bind_blob(1, digest).bind(2, expires_at);
+    auto row = insert->step();
+    if (!row) return fail(std::move(row.error()));
+    const bool inserted = *row;
+    RETURN_IF_ERROR(insert->run());
+    return inserted;
   });
 }
 

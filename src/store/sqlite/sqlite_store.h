@@ -2,9 +2,12 @@
 // directory). See store.h for the contract every backend keeps; this header adds what is
 // particular to SQLite.
 //
-// Connections: one per calling thread, opened on the thread's first call and closed when the
-// thread exits or the store is destroyed, so threads never share a handle and readers never
-// wait for each other (WAL). Each connection caches its prepared statements; every value is
+// Connections: one per calling thread for reads, opened on the thread's first call and closed
+// when the thread exits or the store is destroyed, so readers never wait for each other (WAL).
+// Writes (and the calls a transaction's body makes) go through one writer connection, one
+// thread at a time: a connection's page cache is dropped whenever another connection commits,
+// so writes spread over several connections would each start by reading again every page
+// they change. Each connection caches its prepared statements; every value is
 // bound, never spliced into SQL. For ":memory:" there is a single connection behind a mutex
 // instead, because each SQLite connection to ":memory:" would otherwise see its own empty
 // database: every thread then shares one database and takes turns (a transaction holds the
@@ -37,11 +40,13 @@
 //   auto status = (*store)->transaction([&]() -> Status { ... });
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "store/store.h"
 #include "util/clock.h"
@@ -99,6 +104,7 @@ class SqliteStore final : public Store {
   Result<std::vector<content::Organization>> organizations_for_entry(Id entry_id) override;
   Result<std::vector<content::Organization>> organizations_with_status(
       content::ModerationStatus status) override;
+  Status set_organization_status(Id id, content::ModerationStatus status) override;
 
   Result<Id> save_comment(const content::Comment& comment) override;
   Result<content::Comment> comment_by_id(Id id) override;
@@ -108,6 +114,14 @@ class SqliteStore final : public Store {
                                                              int limit) override;
   Status set_comment_status(Id id, content::ModerationStatus status) override;
   Result<int> approved_comment_count(Id entry_id) override;
+  Result<bool> has_approved_comment_by(const std::string& author_name,
+                                       const std::string& author_email) override;
+
+  // Random bytes from libsodium (randombytes_buf). If two processes make a secret at the same
+  // moment, the first one stored wins and both return it.
+  Result<std::string> site_secret(const std::string& name, std::size_t bytes) override;
+  // Expired digests are deleted by every 256th call, in the same write.
+  Result<bool> record_submission(const std::string& digest, util::UnixTime expires_at) override;
 
   Result<Id> save_user(const content::User& user) override;
   Result<content::User> user_by_id(Id id) override;
@@ -122,16 +136,22 @@ class SqliteStore final : public Store {
   Result<content::Redirect> redirect_from(const std::string& path) override;
 
   // How many SQLite connections are open: 1 for ":memory:", else one per thread that has
-  // called and not yet exited. For tests and diagnostics.
+  // called and not yet exited, plus the writer once something was written. For tests and
+  // diagnostics; call it while no write runs.
   std::size_t open_connection_count() const;
 
  private:
   class Lease;
+  class WriteLease;
 
   SqliteStore(std::string path, const util::Clock& clock);
 
-  // The calling thread's connection (opening it on first use), held for the lease's life.
+  // The calling thread's connection (opening it on first use), held for the lease's life; the
+  // writer connection when this thread is inside a write.
   Result<Lease> lease();
+  // The connection to write on, with this process's write turn, unless this thread holds the
+  // turn already (a write inside transaction()), which it then joins.
+  Result<WriteLease> write_lease();
   // Runs fn(Connection&) on the calling thread's connection: a read snapshot or a write
   // transaction (joining the caller's transaction if one is open on this thread).
   template <typename T, typename Fn>
@@ -143,6 +163,16 @@ class SqliteStore final : public Store {
   const util::Clock& clock_;
   const bool memory_;
   const std::uint64_t serial_;  // Unique per store in this process: names its thread slots.
+  std::atomic<std::uint64_t> submissions_recorded_{0};  // Paces the purge of old digests.
+
+  // A file: writers of this process take turns here before BEGIN IMMEDIATE, on writer_.
+  // Waiting inside SQLite would mean its busy handler, which sleeps in steps of 1, 2, 5, 10 ms
+  // and more: under concurrent comment posts that stalls every request of the waiting
+  // thread's server worker. A mutex hands the turn over at once. Other processes still meet
+  // the busy timeout. writer_thread_ is the thread holding the turn (none: a default id).
+  std::mutex write_turn_;
+  std::unique_ptr<Connection> writer_;  // Opened on the first write; guarded by write_turn_.
+  std::atomic<std::thread::id> writer_thread_{};
 
   // ":memory:": the one connection, and the turn every thread takes to use it. Recursive,
   // because a transaction's body calls the store again on the same thread.

@@ -341,6 +341,31 @@ TEST(SqliteStore, ZeroCreationTimesTakeTheClock) {
   EXPECT_EQ(must(store->comment_by_id(must(store->save_comment(comment)))).created_at, kAired);
 }
 
+TEST(SqliteStore, ExpiredSubmissionDigestsAreForgotten) {
+  util::FixedClock clock(kAired);
+  const std::string path = TempFolder::fresh_file("digests");
+  auto store = open_file(path, clock);
+  // The first call purges; so does every 256th after it.
+  EXPECT_TRUE(must(store->record_submission("old", kAired + 10)));
+  EXPECT_TRUE(must(store->record_submission("live", kAired + 1000)));
+  clock.set(kAired + 100);
+  for (int i = 0; i < 254; ++i) must(store->record_submission("filler" + std::to_string(i), 0));
+  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));  // The 257th: purges.
+  EXPECT_EQ(RawDatabase(path).value("SELECT count(*) FROM form_submissions"), "1");
+  EXPECT_TRUE(must(store->record_submission("old", kAired + 1000)));
+}
+
+TEST(SqliteStore, SiteSecretsAndDigestsAreBlobsNoCounterSees) {
+  const std::string path = TempFolder::fresh_file("secrets");
+  auto store = open_file(path);
+  must(store->site_secret("form-key", 32));
+  must(store->record_submission("digest", kAired));
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.value("SELECT typeof(value) FROM site_secrets"), "blob");
+  EXPECT_EQ(raw.value("SELECT typeof(digest) FROM form_submissions"), "blob");
+  EXPECT_EQ(raw.value("SELECT value FROM change_counter"), "0");
+}
+
 TEST(SqliteStore, CategoryCannotBecomeItsOwnAncestor) {
   auto store = open_file(":memory:");
   content::Category root{0, std::nullopt, "root", "Root", ""};
