@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/comments_command.h"
 #include "cli/demo_content.h"
 #include "cli/import_command.h"
 #include "cli/site_directory.h"
@@ -180,6 +181,9 @@ int main(int argc, char** argv) {
   import->add_option("DIR", dir, "Site directory")->required();
   import->add_option("FILE", file, "The export file (Tools > Export in WordPress)")->required();
 
+  CommentsOptions comments_options;
+  auto* comments = add_comments_command(app, comments_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -198,6 +202,7 @@ int main(int argc, char** argv) {
     if (*serve) return run_serve(dir, listen, threads, request_timeout, !quiet);
     if (*archive) return run_archive(dir, state, banner);
     if (*import) return run_import(dir, file);
+    if (*comments) return run_comments(comments_options);
   } catch (const std::exception& e) {
     std::cerr << "reelpress: " << e.what() << "\n";
     return kFailure;

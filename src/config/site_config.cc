@@ -33,6 +33,14 @@ std::string toml_string(std::string_view s) {
   return out + "\"";
 }
 
+std::string toml_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += (i ? ", " : "") + toml_string(items[i]);
+  }
+  return out + "]";
+}
+
 class Reader {
  public:
   Reader(const toml::value& root, std::string filename)
@@ -76,6 +84,7 @@ class Reader {
   static const char* kind_name() {
     if constexpr (std::is_same_v<T, bool>) return "true or false";
     if constexpr (std::is_integral_v<T>) return "an integer";
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of strings";
     return "a string";
   }
 
@@ -123,6 +132,22 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   r.read("archive", "enabled", s.archived);
   r.read("archive", "banner", s.banner);
   r.read("comments", "enabled", s.comments_enabled);
+  std::int64_t comments_per_page = s.comments_per_page, thread_depth = s.comment_thread_depth,
+               close_after_days = s.comments_close_after_days,
+               min_fill = s.comment_min_fill_seconds, max_links = s.comment_max_links,
+               rate = s.comment_rate_per_minute, form_ttl = s.form_page_ttl_seconds,
+               token_hours = s.form_token_hours;
+  r.read("comments", "per_page", comments_per_page);
+  r.read("comments", "thread_depth", thread_depth);
+  r.read("comments", "close_after_days", close_after_days);
+  r.read("comments", "trust_returning", s.comments_trust_returning);
+  r.read("comments", "min_fill_seconds", min_fill);
+  r.read("comments", "max_links", max_links);
+  r.read("comments", "spam_words", s.comment_spam_words);
+  r.read("comments", "hold_words", s.comment_hold_words);
+  r.read("comments", "rate_per_minute", rate);
+  r.read("comments", "form_page_ttl", form_ttl);
+  r.read("comments", "token_lifetime_hours", token_hours);
   r.read("storage", "database", s.database);
   std::int64_t cache_mb = static_cast<std::int64_t>(s.cache_megabytes);
   r.read("cache", "size_mb", cache_mb);
@@ -134,6 +159,30 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   r.check(s.base_url.rfind("http://", 0) == 0 || s.base_url.rfind("https://", 0) == 0, "site",
           "base_url", "must start with http:// or https://");
   r.check(!util::trim(s.banner).empty(), "archive", "banner", "must not be empty");
+  r.check(comments_per_page >= 1 && comments_per_page <= 1000, "comments", "per_page",
+          "must be between 1 and 1000");
+  r.check(thread_depth >= 1 && thread_depth <= 10, "comments", "thread_depth",
+          "must be between 1 and 10");
+  r.check(close_after_days >= 0 && close_after_days <= 36500, "comments", "close_after_days",
+          "must be between 0 (never) and 36500");
+  r.check(min_fill >= 0 && min_fill <= 3600, "comments", "min_fill_seconds",
+          "must be between 0 and 3600");
+  r.check(max_links >= 0 && max_links <= 1000, "comments", "max_links",
+          "must be between 0 and 1000");
+  for (const char* key : {"spam_words", "hold_words"}) {
+    const auto& words =
+        std::string_view(key) == "spam_words" ? s.comment_spam_words : s.comment_hold_words;
+    for (const std::string& w : words) {
+      r.check(!util::trim(w).empty() && w.size() <= 200, "comments", key,
+              "every word must be 1 to 200 characters, not blank");
+    }
+  }
+  r.check(rate >= 0 && rate <= 100000, "comments", "rate_per_minute",
+          "must be between 0 (no limit) and 100000");
+  r.check(form_ttl >= 1 && form_ttl <= 600, "comments", "form_page_ttl",
+          "must be between 1 and 600 seconds");
+  r.check(token_hours >= 1 && token_hours <= 720, "comments", "token_lifetime_hours",
+          "must be between 1 and 720");
   r.check(!s.database.empty(), "storage", "database", "must not be empty");
   r.check(cache_mb >= 1 && cache_mb <= 65536, "cache", "size_mb", "must be between 1 and 65536");
   if (!r.error().empty()) return util::fail(ErrorCode::kInvalidArgument, r.error());
@@ -141,6 +190,17 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
   s.posts_per_page = static_cast<int>(per_page);
   s.cache_megabytes = static_cast<std::size_t>(cache_mb);
+  s.comments_per_page = static_cast<int>(comments_per_page);
+  s.comment_thread_depth = static_cast<int>(thread_depth);
+  s.comments_close_after_days = static_cast<int>(close_after_days);
+  s.comment_min_fill_seconds = static_cast<int>(min_fill);
+  s.comment_max_links = static_cast<int>(max_links);
+  s.comment_rate_per_minute = static_cast<int>(rate);
+  s.form_page_ttl_seconds = static_cast<int>(form_ttl);
+  s.form_token_hours = static_cast<int>(token_hours);
+  for (auto* words : {&s.comment_spam_words, &s.comment_hold_words}) {
+    for (std::string& w : *words) w = std::string(util::trim(w));
+  }
   return s;
 }
 
@@ -176,7 +236,25 @@ std::string render_site_toml(const SiteSettings& s) {
   out += "enabled = " + std::string(s.archived ? "true" : "false") + "\n";
   out += "banner = " + toml_string(s.banner) + "\n\n";
   out += "[comments]\n";
-  out += "enabled = " + std::string(s.comments_enabled ? "true" : "false") + "\n\n";
+  out += "# Comments and organization suggestions from readers; archive mode closes both.\n";
+  out += "enabled = " + std::string(s.comments_enabled ? "true" : "false") + "\n";
+  out += "per_page = " + std::to_string(s.comments_per_page) + "\n";
+  out += "thread_depth = " + std::to_string(s.comment_thread_depth) + "\n";
+  out += "# Days after publication when an entry stops taking comments; 0: never.\n";
+  out += "close_after_days = " + std::to_string(s.comments_close_after_days) + "\n";
+  out += "# Publish at once when the same name and email already have an approved comment.\n";
+  out += "trust_returning = " + std::string(s.comments_trust_returning ? "true" : "false") + "\n";
+  out += "# Spam defence, with no third party: a form sent sooner than this after it was shown\n";
+  out += "# is refused; more links than max_links hold a comment for moderation; a spam word\n";
+  out += "# files it as spam, a hold word holds it; each client may post rate_per_minute times.\n";
+  out += "min_fill_seconds = " + std::to_string(s.comment_min_fill_seconds) + "\n";
+  out += "max_links = " + std::to_string(s.comment_max_links) + "\n";
+  out += "spam_words = " + toml_list(s.comment_spam_words) + "\n";
+  out += "hold_words = " + toml_list(s.comment_hold_words) + "\n";
+  out += "rate_per_minute = " + std::to_string(s.comment_rate_per_minute) + "\n";
+  out += "# Seconds a cached page keeps its form; hours a form stays valid once shown.\n";
+  out += "form_page_ttl = " + std::to_string(s.form_page_ttl_seconds) + "\n";
+  out += "token_lifetime_hours = " + std::to_string(s.form_token_hours) + "\n\n";
   out += "[storage]\n";
   out += "database = " + toml_string(s.database) + "\n\n";
   out += "[cache]\n";

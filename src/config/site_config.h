@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.h"
 
@@ -40,8 +41,22 @@ struct SiteSettings {
   // [archive]
   bool archived = false;
   std::string banner = std::string(kDefaultBanner);  // First line: headline; others: detail.
-  // [comments]
-  bool comments_enabled = true;  // Site-wide switch; archive mode closes comments too.
+  // [comments] (the key names follow each field). Reader suggestions of organizations follow
+  // the same rules as comments.
+  bool comments_enabled = true;  // enabled: site-wide switch; archive mode closes comments too.
+  int comments_per_page = 50;    // per_page: top-level threads per /comment-page-N/, 1..1000.
+  int comment_thread_depth = 5;  // thread_depth: how deep replies nest, 1 (no replies)..10.
+  int comments_close_after_days = 0;            // close_after_days: after publication; 0: never.
+  bool comments_trust_returning = false;        // trust_returning: publish at once when the same
+                                                // name and email have an approved comment.
+  int comment_min_fill_seconds = 3;             // min_fill_seconds: faster posts are bots, 0..3600.
+  int comment_max_links = 2;                    // max_links: more links hold a comment, 0..1000.
+  std::vector<std::string> comment_spam_words;  // spam_words: a match files it as spam.
+  std::vector<std::string> comment_hold_words;  // hold_words: a match holds it for moderation.
+  int comment_rate_per_minute = 5;  // rate_per_minute: posts per client; 0: no limit, ..100000.
+  int form_page_ttl_seconds = 60;   // form_page_ttl: how long a cached page keeps its form's
+                                    // token, 1..600.
+  int form_token_hours = 24;        // token_lifetime_hours: how long a form stays valid, 1..720.
   // [storage]
   std::string database = "content.db";  // Relative to the site directory.
   // [cache]

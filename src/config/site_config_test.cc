@@ -91,6 +91,69 @@ TEST(SiteConfig, SetArchiveStateAddsTheTableWhenMissing) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(SiteConfig, CommentSettingsHaveSafeDefaults) {
+  const auto s = parse_site_settings("[site]\ntitle = \"T\"\n", "site.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->comments_enabled);
+  EXPECT_EQ(s->comments_per_page, 50);
+  EXPECT_EQ(s->comment_thread_depth, 5);
+  EXPECT_EQ(s->comments_close_after_days, 0);
+  EXPECT_FALSE(s->comments_trust_returning);
+  EXPECT_EQ(s->comment_min_fill_seconds, 3);
+  EXPECT_EQ(s->comment_max_links, 2);
+  EXPECT_TRUE(s->comment_spam_words.empty());
+  EXPECT_EQ(s->comment_rate_per_minute, 5);
+  EXPECT_EQ(s->form_page_ttl_seconds, 60);
+  EXPECT_EQ(s->form_token_hours, 24);
+}
+
+TEST(SiteConfig, CommentSettingsAreReadAndRenderedBack) {
+  const auto s = parse_site_settings(
+      "[comments]\nenabled = false\nper_page = 20\nthread_depth = 3\nclose_after_days = 30\n"
+      "trust_returning = true\nmin_fill_seconds = 1\nmax_links = 0\n"
+      "spam_words = [\"casino\", \" cheap pills \"]\nhold_words = [\"http://bit.ly\"]\n"
+      "rate_per_minute = 0\nform_page_ttl = 30\ntoken_lifetime_hours = 48\n",
+      "site.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->comments_enabled);
+  EXPECT_EQ(s->comments_per_page, 20);
+  EXPECT_EQ(s->comment_thread_depth, 3);
+  EXPECT_EQ(s->comments_close_after_days, 30);
+  EXPECT_TRUE(s->comments_trust_returning);
+  EXPECT_EQ(s->comment_min_fill_seconds, 1);
+  EXPECT_EQ(s->comment_max_links, 0);
+  EXPECT_EQ(s->comment_spam_words, (std::vector<std::string>{"casino", "cheap pills"}));
+  EXPECT_EQ(s->comment_hold_words, (std::vector<std::string>{"http://bit.ly"}));
+  EXPECT_EQ(s->comment_rate_per_minute, 0);
+  EXPECT_EQ(s->form_page_ttl_seconds, 30);
+  EXPECT_EQ(s->form_token_hours, 48);
+
+  const auto again = parse_site_settings(render_site_toml(*s), "site.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(render_site_toml(*again), render_site_toml(*s));
+  EXPECT_EQ(again->comment_spam_words, s->comment_spam_words);
+}
+
+TEST(SiteConfig, BadCommentSettingsNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"thread_depth = 0", "[comments] thread_depth: must be between 1 and 10"},
+      {"per_page = 0", "[comments] per_page"},
+      {"min_fill_seconds = -1", "[comments] min_fill_seconds"},
+      {"rate_per_minute = -5", "[comments] rate_per_minute"},
+      {"form_page_ttl = 0", "[comments] form_page_ttl"},
+      {"token_lifetime_hours = 0", "[comments] token_lifetime_hours"},
+      {"spam_words = \"casino\"", "[comments] spam_words: must be a list of strings"},
+      {"hold_words = [\"  \"]", "[comments] hold_words: every word"},
+      {"trust_returning = 1", "[comments] trust_returning: must be true or false"},
+  };
+  for (const auto& [line, expected] : cases) {
+    const auto s = parse_site_settings(std::string("[comments]\n") + line + "\n", "site.toml");
+    ASSERT_FALSE(s) << line;
+    EXPECT_NE(s.error().message.find(std::string("site.toml:2: ") + expected), std::string::npos)
+        << s.error().message;
+  }
+}
+
 TEST(SiteConfig, MissingFileIsNotFound) {
   const auto s = load_site_settings("/nonexistent/site.toml");
   ASSERT_FALSE(s);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "render/markdown.h"
+#include "site/form_fields.h"
 #include "util/civil_time.h"
 #include "util/text.h"
 
@@ -139,7 +140,14 @@ struct CommentTree {
   int top_level_total = 0;
 };
 
-CommentTree comment_tree(const std::vector<content::Comment>& comments, int page, int per_page) {
+// How comments are shown: thread depth, and whether each gets a "Reply" link.
+struct ThreadStyle {
+  int max_depth = 5;
+  bool replies_open = false;
+};
+
+CommentTree comment_tree(const std::vector<content::Comment>& comments, int page, int per_page,
+                         const ThreadStyle& style) {
   std::unordered_map<content::Id, const content::Comment*> by_id;
   for (const auto& c : comments) by_id[c.id] = &c;
   // Each comment's displayed parent: its parent, or the nearest ancestor within the depth
@@ -156,35 +164,46 @@ CommentTree comment_tree(const std::vector<content::Comment>& comments, int page
       roots.push_back(&c);
       continue;
     }
-    // chain[0] is the parent, chain.back() the root. Depth of c = chain.size() + 1.
-    const std::size_t max_parent_depth = Pages::kMaxThreadDepth - 1;
+    // chain[0] is the parent, chain.back() the root. Depth of c = chain.size() + 1. With a
+    // depth of 1 every comment is shown at the top level.
+    const std::size_t max_parent_depth = static_cast<std::size_t>(style.max_depth - 1);
+    if (max_parent_depth == 0) {
+      roots.push_back(&c);
+      continue;
+    }
     const std::size_t skip = chain.size() > max_parent_depth ? chain.size() - max_parent_depth : 0;
     children[chain[skip]].push_back(&c);
   }
 
-  const std::function<mstch::map(const content::Comment&)> view = [&](const content::Comment& c) {
-    mstch::array replies;
-    if (const auto it = children.find(c.id); it != children.end()) {
-      for (const content::Comment* r : it->second) replies.push_back(view(*r));
-    }
-    const bool has_replies = !replies.empty();
-    return mstch::map{
-        {"id", std::to_string(c.id)},
-        {"author", c.author_name.empty() ? std::string("Anonymous") : c.author_name},
-        {"author_url", c.author_url},
-        {"date", util::format_long_date(c.created_at)},
-        {"date_iso", util::format_iso_time(c.created_at)},
-        {"body_html", c.body_html},
-        {"has_replies", has_replies},
-        {"replies", std::move(replies)},
-    };
-  };
+  const std::function<mstch::map(const content::Comment&, int)> view =
+      [&](const content::Comment& c, int depth) {
+        mstch::array replies;
+        if (const auto it = children.find(c.id); it != children.end()) {
+          for (const content::Comment* r : it->second) replies.push_back(view(*r, depth + 1));
+        }
+        const bool has_replies = !replies.empty();
+        // Every comment sets reply_url, even to nothing: Mustache would otherwise find the
+        // enclosing comment's link for a reply that may not have one.
+        const bool can_reply = style.replies_open && depth < style.max_depth;
+        return mstch::map{
+            {"id", std::to_string(c.id)},
+            {"reply_url",
+             can_reply ? "?replytocom=" + std::to_string(c.id) + "#respond" : std::string()},
+            {"author", c.author_name.empty() ? std::string("Anonymous") : c.author_name},
+            {"author_url", c.author_url},
+            {"date", util::format_long_date(c.created_at)},
+            {"date_iso", util::format_iso_time(c.created_at)},
+            {"body_html", c.body_html},
+            {"has_replies", has_replies},
+            {"replies", std::move(replies)},
+        };
+      };
 
   CommentTree tree;
   tree.top_level_total = static_cast<int>(roots.size());
   const std::size_t begin = static_cast<std::size_t>((page - 1) * per_page);
   for (std::size_t i = begin; i < roots.size() && i < begin + per_page; ++i) {
-    tree.threads.push_back(view(*roots[i]));
+    tree.threads.push_back(view(*roots[i], 1));
   }
   return tree;
 }
@@ -199,7 +218,61 @@ mstch::array term_list(const std::vector<mstch::map>& items) {
   return out;
 }
 
+// The comment form's view (templates/comment_form.mustache). Every key is set, so that
+// Mustache never finds a value of the enclosing page instead.
+mstch::map comment_form_view(const FormDraft& d, const std::string& reply_to_name,
+                             const std::string& cancel_url) {
+  return mstch::map{
+      {"entry_id", std::to_string(d.entry_id)},
+      {"parent_id", d.parent_id ? std::to_string(*d.parent_id) : std::string("0")},
+      {"token", d.token},
+      {"name", d.author_name},
+      {"email", d.author_email},
+      {"text", d.text},
+      {"reply_to_name", reply_to_name},
+      {"cancel_url", cancel_url},
+      {"max_name", static_cast<int>(form::kMaxAuthorChars)},
+      {"max_email", static_cast<int>(form::kMaxEmailChars)},
+      {"max_text", static_cast<int>(form::kMaxCommentChars)},
+  };
+}
+
+// The suggestion form's view (templates/organization_form.mustache); every key is set.
+mstch::map organization_form_view(const FormDraft& d, const std::string& notice, bool open) {
+  return mstch::map{
+      {"open", open},
+      {"notice", notice},
+      {"entry_id", std::to_string(d.entry_id)},
+      {"token", d.token},
+      {"org_name", d.org_name},
+      {"org_url", d.org_url},
+      {"org_description", d.org_description},
+      {"org_region", d.org_region},
+      {"max_org_name", static_cast<int>(form::kMaxOrgNameChars)},
+      {"max_org_url", static_cast<int>(form::kMaxOrgUrlChars)},
+      {"max_org_description", static_cast<int>(form::kMaxOrgDescriptionChars)},
+      {"max_org_region", static_cast<int>(form::kMaxOrgRegionChars)},
+  };
+}
+
+// Lines in a read-only textarea: enough to show short text whole, capped for long text.
+int rows_for(const std::string& text) {
+  const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  return std::clamp(lines + static_cast<int>(text.size() / 80), 2, 20);
+}
+
 }  // namespace
+
+bool accepts_submissions(const content::Entry& entry, const config::SiteSettings& settings,
+                         util::UnixTime now) {
+  if (entry.status != content::EntryStatus::kPublished || !entry.password.empty()) return false;
+  if (!entry.comments_open || !settings.comments_enabled || settings.archived) return false;
+  if (settings.comments_close_after_days > 0 &&
+      now - entry.published_at >= std::int64_t{settings.comments_close_after_days} * 86400) {
+    return false;
+  }
+  return true;
+}
 
 std::pair<std::string, std::string> error_text(int status) {
   switch (status) {
@@ -367,8 +440,8 @@ util::Result<RenderedPage> Pages::film(const PageContext& ctx, const content::Fi
   return RenderedPage{std::move(*html), 0};
 }
 
-util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e,
-                                        int comment_page) const {
+util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, int comment_page,
+                                        const ReaderView& reader) const {
   util::UnixTime last_modified = std::max(e.modified_at, e.published_at);
   const bool is_page = e.kind == EntryKind::kPage;
   const bool is_protected = !e.password.empty();
@@ -452,20 +525,39 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e,
   view["meta_description"] = excerpt_of(e, kDescriptionChars);
 
   // Comments: shown whenever there are approved ones, whatever the comment policy; the
-  // policy only decides whether new ones are taken.
+  // policy only decides whether new ones are taken, and so whether the forms are shown.
   auto comments = store_.comments_for_entry(e.id, content::ModerationStatus::kApproved);
   if (!comments) return util::fail(comments.error());
   for (const auto& c : *comments) last_modified = std::max(last_modified, c.created_at);
-  const bool open = e.comments_open && ctx.settings.comments_enabled && !ctx.settings.archived;
-  if (!is_protected && (!comments->empty() || open)) {
-    const int top_level =
-        static_cast<int>(std::count_if(comments->begin(), comments->end(),
-                                       [](const content::Comment& c) { return !c.parent_id; }));
-    const int pages = page_count(top_level, kCommentsPerPage);
+  const bool open = accepts_submissions(e, ctx.settings, ctx.now);
+  const bool forms = open && ctx.tokens != nullptr;
+  bool has_form = false;
+
+  if (e.kind == EntryKind::kOrganizations && !is_protected && (forms || reader.suggestion_notice)) {
+    FormDraft draft;
+    draft.kind = FormKind::kOrganization;
+    draft.entry_id = e.id;
+    if (forms) draft.token = ctx.tokens->issue(FormKind::kOrganization, e.id, ctx.now);
+    has_form = forms;
+    view["suggest"] = organization_form_view(
+        draft,
+        reader.suggestion_notice
+            ? "Thank you: your suggestion is awaiting moderation and will appear in the list "
+              "once it has been checked."
+            : "",
+        forms);
+  }
+
+  if (!is_protected && (!comments->empty() || open || !reader.comment_notice.empty())) {
+    const int per_page = ctx.settings.comments_per_page;
     const int page = comment_page == 0 ? 1 : comment_page;
+    CommentTree tree = comment_tree(*comments, page, per_page,
+                                    ThreadStyle{ctx.settings.comment_thread_depth, forms});
+    // Pages of threads as shown: a reply whose parent is not shown, and every comment when
+    // threads are off, starts a thread of its own.
+    const int pages = page_count(tree.top_level_total, per_page);
     if (page > pages)
       return util::fail(ErrorCode::kNotFound, "no comment page " + std::to_string(page));
-    CommentTree tree = comment_tree(*comments, page, kCommentsPerPage);
     const std::size_t n = comments->size();
     std::string heading = n == 0   ? "Comments"
                           : n == 1 ? "1 Comment"
@@ -487,12 +579,38 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e,
       if (page < pages) p["older_url"] = page_url(page + 1);
       pagination = p;
     }
+    std::string notice;
+    if (reader.comment_notice == "pending") {
+      notice =
+          "Thank you: your comment is awaiting moderation and will appear once a moderator "
+          "has read it.";
+    } else if (reader.comment_notice == "published") {
+      notice = "Thank you: your comment is published.";
+    }
+    mstch::node form = false;
+    if (forms) {
+      FormDraft draft;
+      draft.entry_id = e.id;
+      draft.token = ctx.tokens->issue(FormKind::kComment, e.id, ctx.now);
+      std::string reply_to_name;
+      if (reader.reply_to && ctx.settings.comment_thread_depth > 1) {
+        for (const content::Comment& c : *comments) {
+          if (c.id != *reader.reply_to) continue;
+          draft.parent_id = c.id;
+          reply_to_name = c.author_name.empty() ? std::string("Anonymous") : c.author_name;
+        }
+      }
+      form = comment_form_view(draft, reply_to_name, entry_path + "#respond");
+      has_form = true;
+    }
     view["comments"] = mstch::map{
         {"heading", heading},
         {"has_comments", !tree.threads.empty()},
         {"thread", std::move(tree.threads)},
         {"closed_note", closed_note},
         {"pagination", pagination},
+        {"notice", notice},
+        {"form", form},
     };
   } else if (comment_page > 1) {
     return util::fail(ErrorCode::kNotFound, "no comment page " + std::to_string(comment_page));
@@ -500,7 +618,55 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e,
   view["entry"] = std::move(entry);
   auto html = theme_->render("entry", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), last_modified};
+  return RenderedPage{std::move(*html), last_modified, has_form};
+}
+
+util::Result<std::string> Pages::submission_problem(const PageContext& ctx,
+                                                    const SubmissionProblem& problem) const {
+  mstch::map view = page_view(ctx, *theme_, problem.title, "submission-problem");
+  view["canonical_url"] = std::string();
+  view["noindex"] = true;
+  const FormDraft& d = problem.draft;
+  const bool comment = d.kind == FormKind::kComment;
+  mstch::node comment_form = false, organization_form = false, kept = false;
+  if (problem.show_form && comment) {
+    comment_form = comment_form_view(d, "", problem.entry_url + "#respond");
+  } else if (problem.show_form) {
+    organization_form = organization_form_view(d, "", true);
+  } else {
+    mstch::array fields;
+    const auto keep = [&](const char* id, const char* label, const std::string& value) {
+      if (value.empty()) return;
+      fields.push_back(mstch::map{{"id", std::string(id)},
+                                  {"label", std::string(label)},
+                                  {"value", value},
+                                  {"rows", rows_for(value)}});
+    };
+    if (comment) {
+      keep("author", "Name", d.author_name);
+      keep("email", "Email", d.author_email);
+      keep("comment", "Comment", d.text);
+    } else {
+      keep("org-name", "Name of the organization", d.org_name);
+      keep("org-url", "Website", d.org_url);
+      keep("org-description", "What it does", d.org_description);
+      keep("org-region", "Region", d.org_region);
+    }
+    if (!fields.empty()) kept = mstch::map{{"fields", std::move(fields)}};
+  }
+  mstch::array messages;
+  for (const std::string& m : problem.messages) messages.push_back(m);
+  view["problem"] = mstch::map{
+      {"title", problem.title},
+      {"has_messages", !messages.empty()},
+      {"messages", std::move(messages)},
+      {"comment_form", comment_form},
+      {"organization_form", organization_form},
+      {"kept", kept},
+      {"entry_title", problem.entry_title},
+      {"entry_url", problem.entry_url},
+  };
+  return theme_->render("submission", view);
 }
 
 util::Result<std::string> Pages::error(const PageContext& ctx, int status) const {

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "site/form_fields.h"
 #include "util/civil_time.h"
 #include "util/text.h"
 
@@ -19,6 +20,39 @@ std::int64_t steady_ms() {
 // Canonical paths are percent-encoded; request paths arrive decoded.
 std::string decoded(const std::string& path) { return util::percent_decode(path).value_or(path); }
 
+// The value browsers get with a page that carries a form: check back before showing it
+// again, so a form is not posted with a token older than the page in the cache.
+constexpr std::string_view kFormPageCacheControl = "no-cache";
+
+bool is_form_page(const Response& r) {
+  return r.headers.size() == 1 && r.headers[0].first == "Cache-Control" &&
+         r.headers[0].second == kFormPageCacheControl;
+}
+
+bool is_comment_action(const std::string& path) {
+  return path == form::kCommentAction || path == form::kWordPressCommentAction;
+}
+
+bool is_form_action(const std::string& path) {
+  return is_comment_action(path) || path == form::kSuggestionAction;
+}
+
+// What the query adds to an entry page for this reader alone (see ReaderView).
+ReaderView reader_view(std::string_view query) {
+  ReaderView reader;
+  if (query.empty()) return reader;
+  if (auto reply = util::form_value(query, "replytocom")) {
+    if (auto id = util::parse_non_negative(*reply)) reader.reply_to = *id;
+  }
+  if (auto notice = util::form_value(query, "comment")) {
+    if (*notice == "pending" || *notice == "published") reader.comment_notice = *notice;
+  }
+  if (auto notice = util::form_value(query, "suggestion")) {
+    reader.suggestion_notice = *notice == "pending";
+  }
+  return reader;
+}
+
 std::string with_comment_page(const std::string& canonical, int comment_page) {
   if (comment_page <= 1) return canonical;
   std::string out = canonical;
@@ -31,19 +65,25 @@ std::string with_comment_page(const std::string& canonical, int comment_page) {
 }  // namespace
 
 SiteHandler::SiteHandler(store::Store& store, std::shared_ptr<const render::Theme> theme,
-                         const util::Clock& clock, Options options, std::size_t cache_bytes)
+                         const util::Clock& clock, Options options, std::size_t cache_bytes,
+                         std::string_view form_key)
     : store_(store),
       theme_(theme),
       clock_(clock),
       options_(options),
       pages_(store, std::move(theme)),
+      tokens_(form_key),
+      limiter_(clock),
+      submissions_(store, pages_, tokens_, limiter_),
       cache_(cache_bytes) {}
 
 util::Result<std::unique_ptr<SiteHandler>> SiteHandler::create(
     store::Store& store, std::shared_ptr<const render::Theme> theme, config::SiteSettings settings,
     const util::Clock& clock, Options options) {
-  std::unique_ptr<SiteHandler> handler(
-      new SiteHandler(store, std::move(theme), clock, options, settings.cache_megabytes << 20));
+  auto form_key = store.site_secret("form-signing-key", FormTokens::kKeyBytes);
+  if (!form_key) return util::fail(form_key.error());
+  std::unique_ptr<SiteHandler> handler(new SiteHandler(store, std::move(theme), clock, options,
+                                                       settings.cache_megabytes << 20, *form_key));
   if (auto s = handler->reload(std::make_shared<const config::SiteSettings>(std::move(settings)));
       !s) {
     return util::fail(s.error());
@@ -111,12 +151,22 @@ Response SiteHandler::handle(const Request& request) {
     std::cerr << "reelpress: cannot read the site: " << st.error().describe() << "\n";
     return error_page(500);
   }
-  if (request.method != Method::kGet && request.method != Method::kHead) {
+  if (request.method == Method::kPost && is_form_action(request.path)) {
+    return submit(request, **st);
+  }
+  if ((request.method != Method::kGet && request.method != Method::kHead) ||
+      is_form_action(request.path)) {
     Response r = error_response(**st, 405);
-    r.headers.emplace_back("Allow", "GET, HEAD");
+    r.headers.emplace_back("Allow", is_form_action(request.path) ? "POST" : "GET, HEAD");
     return r;
   }
   return respond(request, **st);
+}
+
+Response SiteHandler::submit(const Request& request, const State& state) {
+  const PageContext ctx = context(state, "");
+  return is_comment_action(request.path) ? submissions_.comment(request, ctx)
+                                         : submissions_.organization(request, ctx);
 }
 
 Response SiteHandler::error_page(int status) {
@@ -129,7 +179,7 @@ Response SiteHandler::error_page(int status) {
 }
 
 PageContext SiteHandler::context(const State& state, const std::string& path) const {
-  return PageContext{*state.settings, *state.snapshot, state.year, path};
+  return PageContext{*state.settings, *state.snapshot, state.year, path, clock_.now(), &tokens_};
 }
 
 bool SiteHandler::visible(const content::Entry& entry) const {
@@ -152,28 +202,42 @@ Response SiteHandler::respond(const Request& request, const State& state) {
     }
   }
 
+  // A page for one reader (a reply form, a notice after posting) is neither looked up nor kept.
+  // Only entries have such pages: elsewhere the query changes nothing and the cache serves.
+  ReaderView reader = reader_view(request.query);
+  if (!reader.empty() && !std::holds_alternative<EntryRoute>(route(path))) reader = ReaderView();
+  const bool personal = !reader.empty();
+
   // A page rendered from an older snapshot is stale even if it was cached after the drop.
   const std::int64_t generation = state.snapshot->change_counter();
-  if (auto hit = cache_.find(path); hit && hit->generation == generation) {
-    Response r;
-    r.status = hit->status;
-    r.content_type = hit->content_type;
-    r.body = hit->body;
-    return r;
+  if (!personal) {
+    if (auto hit = cache_.find(path); hit && hit->generation == generation &&
+                                      (!hit->form_page || steady_ms() < hit->expires_ms)) {
+      Response r;
+      r.status = hit->status;
+      r.content_type = hit->content_type;
+      r.body = hit->body;
+      if (hit->form_page) r.headers.emplace_back("Cache-Control", kFormPageCacheControl);
+      return r;
+    }
   }
-  Response out = dispatch(path, state);
-  if (out.status == 200 && out.body && out.headers.empty()) {
+  Response out = dispatch(path, state, reader);
+  const bool form_page = is_form_page(out);
+  if (!personal && out.status == 200 && out.body && (out.headers.empty() || form_page)) {
     const std::size_t bytes =
         out.body->identity.size() + out.body->gzip.size() + out.body->brotli.size();
+    const std::int64_t expires_ms =
+        form_page ? steady_ms() + std::int64_t{state.settings->form_page_ttl_seconds} * 1000 : 0;
     cache_.insert(path,
-                  std::make_shared<CachedResponse>(
-                      CachedResponse{out.status, out.content_type, out.body, generation}),
+                  std::make_shared<CachedResponse>(CachedResponse{
+                      out.status, out.content_type, out.body, generation, form_page, expires_ms}),
                   bytes);
   }
   return out;
 }
 
-Response SiteHandler::dispatch(const std::string& path, const State& state) {
+Response SiteHandler::dispatch(const std::string& path, const State& state,
+                               const ReaderView& reader) {
   const Route r = route(path);
   const bool slash = !path.empty() && path.back() == '/';
   if (const auto* home = std::get_if<HomeRoute>(&r)) {
@@ -199,12 +263,13 @@ Response SiteHandler::dispatch(const std::string& path, const State& state) {
   if (const auto* a = std::get_if<AssetRoute>(&r)) return asset(a->name);
   if (std::holds_alternative<MediaRoute>(r)) return error_response(state, 404);
   if (const auto* e = std::get_if<EntryRoute>(&r)) {
-    return resolve_entry(state, e->path, e->comment_page);
+    return resolve_entry(state, e->path, e->comment_page, reader);
   }
   return error_response(state, 404);
 }
 
-Response SiteHandler::resolve_entry(const State& state, const std::string& path, int comment_page) {
+Response SiteHandler::resolve_entry(const State& state, const std::string& path, int comment_page,
+                                    const ReaderView& reader) {
   const Snapshot& snap = *state.snapshot;
   const std::string requested = with_comment_page(path, comment_page);
 
@@ -213,7 +278,7 @@ Response SiteHandler::resolve_entry(const State& state, const std::string& path,
   const auto answer = [&](const content::Entry& entry, bool exact) -> Response {
     const std::string canonical = with_comment_page(snap.entry_path(entry), comment_page);
     if (!exact && decoded(canonical) != requested) return redirect(state, canonical);
-    return render_entry(state, entry, comment_page);
+    return render_entry(state, entry, comment_page, reader);
   };
 
   if (const auto m = snap.permalink().match(path)) {
@@ -281,9 +346,9 @@ Response SiteHandler::resolve_entry(const State& state, const std::string& path,
 }
 
 Response SiteHandler::render_entry(const State& state, const content::Entry& entry,
-                                   int comment_page) {
+                                   int comment_page, const ReaderView& reader) {
   const std::string canonical = state.snapshot->entry_path(entry);
-  return page(200, pages_.entry(context(state, canonical), entry, comment_page), state);
+  return page(200, pages_.entry(context(state, canonical), entry, comment_page, reader), state);
 }
 
 Response SiteHandler::redirect(const State&, const std::string& location, int status) {
@@ -302,6 +367,7 @@ Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, cons
   Response r;
   r.status = status;
   r.body = make_body(std::move(rendered->html), rendered->last_modified, true);
+  if (rendered->has_form) r.headers.emplace_back("Cache-Control", kFormPageCacheControl);
   return r;
 }
 

@@ -1,6 +1,13 @@
 // SiteHandler: the public site as an HTTP handler. Routes a request, answers redirects
 // (?p=ID, wrong slugs, missing trailing slashes, stored redirects), serves theme assets, and
-// renders pages through Pages, keeping rendered pages in a cache.
+// renders pages through Pages, keeping rendered pages in a cache. POSTs to the reader forms
+// (form_fields.h) go to Submissions.
+//
+// Pages with a form carry a signed token issued when they were rendered (form_token.h): the
+// cache keeps them at most [comments] form_page_ttl seconds, and they are sent with
+// "Cache-Control: no-cache" so browsers check back rather than post a stale token. A request
+// whose query names a reply or a notice (?replytocom=, ?comment=, ?suggestion=) is rendered
+// for that reader and never cached.
 //
 // Freshness: every write through this process, and every write by another process (a
 // `reelpress comments approve` while the server runs), moves the store's change counter; the
@@ -19,9 +26,12 @@
 #include "cache/lru_cache.h"
 #include "config/site_config.h"
 #include "render/theme.h"
+#include "site/form_token.h"
 #include "site/http.h"
 #include "site/pages.h"
+#include "site/rate_limiter.h"
 #include "site/snapshot.h"
+#include "site/submissions.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -33,7 +43,8 @@ class SiteHandler final : public Handler {
     std::chrono::milliseconds poll_interval{100};
   };
 
-  // Fails when the settings' permalink pattern is invalid or the store cannot be read.
+  // Fails when the settings' permalink pattern is invalid or the store cannot be read. The
+  // form-signing key is read from (or, the first time, made in) the store.
   static util::Result<std::unique_ptr<SiteHandler>> create(
       store::Store& store, std::shared_ptr<const render::Theme> theme,
       config::SiteSettings settings, const util::Clock& clock, Options options);
@@ -58,20 +69,26 @@ class SiteHandler final : public Handler {
     int status;
     std::string content_type;
     std::shared_ptr<const Body> body;
-    std::int64_t generation;  // The store's change counter the page was rendered at.
+    std::int64_t generation;      // The store's change counter the page was rendered at.
+    bool form_page = false;       // Carries a form token: stale after expires_ms.
+    std::int64_t expires_ms = 0;  // Steady clock.
   };
 
   SiteHandler(store::Store& store, std::shared_ptr<const render::Theme> theme,
-              const util::Clock& clock, Options options, std::size_t cache_bytes);
+              const util::Clock& clock, Options options, std::size_t cache_bytes,
+              std::string_view form_key);
 
   // The current state, reloading the snapshot when the store changed or the year turned.
   util::Result<std::shared_ptr<const State>> state();
   util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
 
   Response respond(const Request& request, const State& state);
-  Response dispatch(const std::string& path, const State& state);
-  Response resolve_entry(const State& state, const std::string& path, int comment_page);
-  Response render_entry(const State& state, const content::Entry& entry, int comment_page);
+  Response submit(const Request& request, const State& state);
+  Response dispatch(const std::string& path, const State& state, const ReaderView& reader);
+  Response resolve_entry(const State& state, const std::string& path, int comment_page,
+                         const ReaderView& reader);
+  Response render_entry(const State& state, const content::Entry& entry, int comment_page,
+                        const ReaderView& reader);
   Response redirect(const State& state, const std::string& location, int status = 301);
   Response page(int status, util::Result<RenderedPage> rendered, const State& state);
   Response error_response(const State& state, int status);
@@ -84,6 +101,9 @@ class SiteHandler final : public Handler {
   const util::Clock& clock_;
   const Options options_;
   Pages pages_;
+  const FormTokens tokens_;
+  RateLimiter limiter_;
+  Submissions submissions_;
 
   std::mutex state_mutex_;  // Guards state_ replacement; never held while rendering.
   std::shared_ptr<const State> state_;

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Comment submission benchmark (issue 4): at least 2,000 accepted comment submissions per
+# second, sustained and durable, while reads of an entry page keep their speed.
+#
+# Builds the release binary (`make build`), serves a fresh demo site with the per-client rate
+# limit off ([comments] rate_per_minute = 0: every post comes from 127.0.0.1), fetches an
+# entry's comment form, and then:
+#   1. reads alone: wrk GETs the entry page for DURATION seconds;
+#   2. reads and writes together: wrk POSTs the form (a valid token, every body different,
+#      bench/comments_post.lua) while another wrk GETs the same page.
+# Accepted submissions are counted in the database afterwards (rows that were committed), not
+# only from the 303 answers. Every submission is a transaction that is durable against a crash
+# of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
+# The table is printed and appended to bench/results/comments.txt.
+#
+# Usage: bench/comments_bench.sh                   (builds with `make build`)
+#        BUILD=build-rel bench/comments_bench.sh   (another build directory)
+#        DURATION=5 CONNECTIONS=8 bench/comments_bench.sh
+# Needs: wrk and sqlite3 (scripts/install-deps --bench).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-build}
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-16}
+threads=${THREADS:-$(nproc)}
+results="$root/bench/results/comments.txt"
+entry_path=/episodes/the-well-keepers/the-well-keepers/101/
+
+for tool in wrk sqlite3 curl; do
+  command -v "$tool" >/dev/null || { echo "comments_bench: $tool is missing (scripts/install-deps --bench)" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-comments-bench.XXXXXX")
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if ! make -C "$root" --no-print-directory build BUILD="$build" >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  exit 1
+fi
+binary="$root/$build/reelpress"
+
+site="$work/site"
+"$binary" init "$site" --demo >/dev/null
+sed -i 's/^rate_per_minute = .*/rate_per_minute = 0/' "$site/site.toml"
+min_fill=$(sed -n 's/^min_fill_seconds = //p' "$site/site.toml")
+
+"$binary" serve "$site" --listen 127.0.0.1:0 --threads "$threads" --quiet >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's|.*at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/server.log")
+  [[ -n $port ]] && break
+  sleep 0.1
+done
+[[ -n ${port:-} ]] || { cat "$work/server.log" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+
+page=$(curl -sf "$base$entry_path")
+token=$(grep -o 'name="rp_token" value="[^"]*"' <<<"$page" | tail -1 | sed 's/.*value="//; s/"$//')
+entry=$(grep -o 'name="comment_post_ID" value="[^"]*"' <<<"$page" | sed 's/.*value="//; s/"$//')
+[[ -n $token && -n $entry ]] || { echo "comments_bench: no comment form on $entry_path" >&2; exit 1; }
+sleep "$min_fill"  # The form's minimum fill time, from the token's issue.
+
+count() { sqlite3 "$site/content.db" "SELECT count(*) FROM comments WHERE status = 'pending'"; }
+# The server's CPU time so far (user + system), in clock ticks: what a request costs does not
+# depend on how busy the machine is, unlike the rates.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+tick=$(getconf CLK_TCK)
+rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p' "$1"; }
+errors() { local n; n=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\)/\1/p' "$1"); echo "${n:-0}"; }
+
+# 1. Reads alone.
+cpu0=$(cpu_ticks)
+wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-alone.txt"
+cpu1=$(cpu_ticks)
+
+# 2. Writes and reads together.
+before=$(count)
+RP_TOKEN=$token RP_ENTRY=$entry wrk -t1 -c"$connections" -d"${duration}s" \
+  -s "$root/bench/comments_post.lua" "$base" >"$work/write.txt" &
+writer=$!
+wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-mixed.txt"
+wait "$writer"
+cpu2=$(cpu_ticks)
+after=$(count)
+committed=$((after - before))
+posted=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/write.txt")
+acknowledged=$((posted - $(errors "$work/write.txt")))
+accepted_per_s=$(awk -v n="$committed" -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
+journal=$(sqlite3 "$site/content.db" "PRAGMA journal_mode")
+
+# CPU per request: a read from phase 1; an accepted post from phase 2, less its reads' share.
+reads_alone=$(rps "$work/read-alone.txt")
+reads_mixed=$(rps "$work/read-mixed.txt")
+read_us=$(awk -v c=$((cpu1 - cpu0)) -v t="$tick" -v r="$reads_alone" -v d="$duration" \
+  'BEGIN { printf "%.0f", c / t / (r * d) * 1e6 }')
+post_us=$(awk -v c=$((cpu2 - cpu1)) -v t="$tick" -v r="$reads_mixed" -v d="$duration" \
+  -v g="$read_us" -v n="$committed" 'BEGIN { printf "%.0f", (c / t - r * d * g / 1e6) / n * 1e6 }')
+cores() { awk -v c="$1" -v t="$tick" -v d="$duration" 'BEGIN { printf "%.2f", c / t / d }'; }
+
+row() { printf "| %-32s | %14s | %16s | %14s | %18s |\n" "$@"; }
+{
+  echo
+  echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no commit')," \
+    "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server threads $threads," \
+    "wrk 1 thread x $connections connections each, ${duration} s, journal $journal, synchronous NORMAL"
+  echo
+  row "phase" "GET entry req/s" "POST accepted/s" "POST refused" "server CPU (cores)"
+  row "--------------------------------" "-------------:" "---------------:" "-------------:" "-----------------:"
+  row "reads alone" "$reads_alone" "-" "-" "$(cores $((cpu1 - cpu0)))"
+  row "reads + comment posts" "$reads_mixed" "$accepted_per_s" "$(errors "$work/write.txt")" \
+    "$(cores $((cpu2 - cpu1)))"
+  echo
+  echo "Committed $committed comments in ${duration} s ($acknowledged acknowledged with 303); target >= 2000/s."
+  echo "Server CPU per request: ${read_us} us per page read (a cache hit), ${post_us} us per accepted" \
+    "comment, so one core takes about $(awk -v u="$post_us" 'BEGIN { printf "%.0f", 1e6 / u }') comments/s."
+  echo "The rates depend on the CPU the server gets: the load average above includes other work."
+} | tee -a "$results"
