@@ -26,13 +26,6 @@ using util::ErrorCode;
 using util::fail;
 using util::Status;
 
-#define RETURN_IF_ERROR(expr)                                     \
-  do {                                                            \
-    if (auto result_ = (expr); !result_) {                        \
-      return ::reelpress::util::fail(std::move(result_.error())); \
-    }                                                             \
-  } while (false)
-
 // Titles and names are plain text here; WordPress kept entities ("Arts &amp; Culture") and
 // sometimes markup in them.
 std::string plain(const std::string& text) {
@@ -226,10 +219,10 @@ class Importer final : public WxrHandler {
   }
 
   Status finish() {
-    RETURN_IF_ERROR(pipeline_.drain());
-    RETURN_IF_ERROR(fix_page_parents());
-    RETURN_IF_ERROR(render_deferred_bodies());
-    RETURN_IF_ERROR(save_media());
+    REELPRESS_RETURN_IF_ERROR(pipeline_.drain());
+    REELPRESS_RETURN_IF_ERROR(fix_page_parents());
+    REELPRESS_RETURN_IF_ERROR(render_deferred_bodies());
+    REELPRESS_RETURN_IF_ERROR(save_media());
     summary_.bytes = input_.bytes_produced();
     return {};
   }
@@ -359,10 +352,10 @@ class Importer final : public WxrHandler {
 
   Status on_item_end(const WxrItem&) override {
     if (item_) {
-      RETURN_IF_ERROR(submit_comments());
+      REELPRESS_RETURN_IF_ERROR(submit_comments());
       // Replies whose parent never came (the export leaves spam out) become top-level
       // comments. Runs after the item's comments are committed.
-      RETURN_IF_ERROR(pipeline_.submit(
+      REELPRESS_RETURN_IF_ERROR(pipeline_.submit(
           nullptr, [this, item = item_]() -> Status { return resolve_replies(*item); }));
       item_ = nullptr;
     }
@@ -545,7 +538,7 @@ class Importer final : public WxrHandler {
           auto id = store_.save_entry(*e);
           if (!id) return fail(id.error());
           if (link.size() > 1) {
-            RETURN_IF_ERROR(store_.save_redirect(content::Redirect{link, *id, ""}));
+            REELPRESS_RETURN_IF_ERROR(store_.save_redirect(content::Redirect{link, *id, ""}));
           }
           return {};
         },
@@ -565,7 +558,7 @@ class Importer final : public WxrHandler {
             c.body_html = comment_content_to_html(c.body_html, host);
         },
         [this, comments, item = item_]() -> Status {
-          for (content::Comment& c : *comments) RETURN_IF_ERROR(save_comment(*item, c));
+          for (content::Comment& c : *comments) REELPRESS_RETURN_IF_ERROR(save_comment(*item, c));
           return {};
         },
         bytes);
@@ -638,7 +631,7 @@ class Importer final : public WxrHandler {
     // it now leads to the file itself.
     const std::string page = link_path(item.link);
     if (page.size() > 1) {
-      RETURN_IF_ERROR(store_.save_redirect(
+      REELPRESS_RETURN_IF_ERROR(store_.save_redirect(
           content::Redirect{page, std::nullopt, "/files/" + util::percent_encode_path(path)}));
     }
     return {};
@@ -662,7 +655,7 @@ class Importer final : public WxrHandler {
       auto entry = store_.entry_by_id(id);
       if (!entry) return fail(entry.error());
       entry->parent_id.reset();
-      RETURN_IF_ERROR(store_.save_entry(*entry));
+      REELPRESS_RETURN_IF_ERROR(store_.save_entry(*entry));
     }
     return {};
   }
@@ -673,7 +666,7 @@ class Importer final : public WxrHandler {
       if (!entry) return fail(entry.error());
       entry->body_html =
           post_content_to_html(entry->body, ShortcodeContext{id, &attachments_, &urls_});
-      RETURN_IF_ERROR(store_.save_entry(*entry));
+      REELPRESS_RETURN_IF_ERROR(store_.save_entry(*entry));
     }
     return {};
   }
@@ -692,7 +685,7 @@ class Importer final : public WxrHandler {
       } else if (existing.error().code != ErrorCode::kNotFound) {
         return fail(existing.error());
       }
-      RETURN_IF_ERROR(store_.save_media(p.media));
+      REELPRESS_RETURN_IF_ERROR(store_.save_media(p.media));
     }
     return {};
   }
@@ -762,8 +755,8 @@ util::Result<ImportSummary> import_wxr(store::Store& store, InputStream& input,
                                        const ImportOptions& options) {
   Importer importer(store, input, options);
   Status status = store.transaction([&]() -> Status {
-    RETURN_IF_ERROR(importer.load_existing());
-    RETURN_IF_ERROR(read_wxr(input, importer));
+    REELPRESS_RETURN_IF_ERROR(importer.load_existing());
+    REELPRESS_RETURN_IF_ERROR(read_wxr(input, importer));
     return importer.finish();
   });
   if (!status) return fail(std::move(status.error()));
@@ -776,7 +769,5 @@ util::Result<ImportSummary> import_wxr_file(store::Store& store, const std::stri
   if (!input) return fail(input.error());
   return import_wxr(store, **input, options);
 }
-
-#undef RETURN_IF_ERROR
 
 }  // namespace reelpress::importer

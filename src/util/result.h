@@ -51,4 +51,13 @@ inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
 }
 inline tl::unexpected<Error> fail(Error error) { return tl::unexpected<Error>(std::move(error)); }
 
+// Returns the error of a failed Status or Result from the enclosing function, which must
+// itself return a Status or Result. For .cc files; keeps long chains of writes readable.
+#define REELPRESS_RETURN_IF_ERROR(expr)                           \
+  do {                                                            \
+    if (auto result_ = (expr); !result_) {                        \
+      return ::reelpress::util::fail(std::move(result_.error())); \
+    }                                                             \
+  } while (false)
+
 }  // namespace reelpress::util

@@ -31,14 +31,6 @@ using content::User;
 using util::ErrorCode;
 using util::fail;
 
-// Returns the error of a failed Status or Result from the enclosing function.
-#define RETURN_IF_ERROR(expr)                                     \
-  do {                                                            \
-    if (auto result_ = (expr); !result_) {                        \
-      return ::reelpress::util::fail(std::move(result_.error())); \
-    }                                                             \
-  } while (false)
-
 // ---- Connections per thread ------------------------------------------------------------
 //
 // A file store keeps its connections in a ConnectionPool, one per thread. The calling thread
@@ -223,7 +215,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
     }
     if (auto wal = switch_to_wal(first); !wal) return not_a_database(std::move(wal.error()));
   }
-  RETURN_IF_ERROR(migrate(first, path));
+  REELPRESS_RETURN_IF_ERROR(migrate(first, path));
 
   if (store->memory_) {
     store->memory_connection_ = std::move(*connection);
@@ -274,12 +266,13 @@ Result<T> SqliteStore::read(Fn&& fn) {
                                      [&]() -> Status { return fn(connection); });
   } else {
     std::optional<T> value;
-    RETURN_IF_ERROR(connection.in_transaction(Connection::TransactionKind::kRead, [&]() -> Status {
-      Result<T> result = fn(connection);
-      if (!result) return fail(std::move(result.error()));
-      value = std::move(*result);
-      return {};
-    }));
+    REELPRESS_RETURN_IF_ERROR(
+        connection.in_transaction(Connection::TransactionKind::kRead, [&]() -> Status {
+          Result<T> result = fn(connection);
+          if (!result) return fail(std::move(result.error()));
+          value = std::move(*result);
+          return {};
+        }));
     return std::move(*value);
   }
 }
@@ -314,12 +307,13 @@ Result<T> SqliteStore::write(Fn&& fn) {
                                      [&]() -> Status { return fn(connection); });
   } else {
     std::optional<T> value;
-    RETURN_IF_ERROR(connection.in_transaction(Connection::TransactionKind::kWrite, [&]() -> Status {
-      Result<T> result = fn(connection);
-      if (!result) return fail(std::move(result.error()));
-      value = std::move(*result);
-      return {};
-    }));
+    REELPRESS_RETURN_IF_ERROR(
+        connection.in_transaction(Connection::TransactionKind::kWrite, [&]() -> Status {
+          Result<T> result = fn(connection);
+          if (!result) return fail(std::move(result.error()));
+          value = std::move(*result);
+          return {};
+        }));
     return std::move(*value);
   }
 }
@@ -382,9 +376,9 @@ Result<std::vector<T>> collect(Statement& statement, ReadRow read_row) {
 
 // An INSERT ... RETURNING id: steps to the row and then to completion.
 Result<Id> returned_id(Statement& statement) {
-  RETURN_IF_ERROR(first_row(statement, "returned id"));
+  REELPRESS_RETURN_IF_ERROR(first_row(statement, "returned id"));
   const Id id = statement.int64(0);
-  RETURN_IF_ERROR(statement.run());
+  REELPRESS_RETURN_IF_ERROR(statement.run());
   return id;
 }
 
@@ -459,18 +453,18 @@ Result<Film> film_where(Connection& c, std::string_view sql, const auto& key,
   auto statement = c.prepare(sql);
   if (!statement) return fail(std::move(statement.error()));
   statement->bind(1, key);
-  RETURN_IF_ERROR(first_row(*statement, what));
+  REELPRESS_RETURN_IF_ERROR(first_row(*statement, what));
   auto film = read_film(*statement);
   if (!film) return film;
-  RETURN_IF_ERROR(statement->run());
-  RETURN_IF_ERROR(load_press_quotes(c, *film));
+  REELPRESS_RETURN_IF_ERROR(statement->run());
+  REELPRESS_RETURN_IF_ERROR(load_press_quotes(c, *film));
   return film;
 }
 
 }  // namespace
 
 Result<Id> SqliteStore::save_film(const Film& film) {
-  RETURN_IF_ERROR(check_id(film.id, "film"));
+  REELPRESS_RETURN_IF_ERROR(check_id(film.id, "film"));
   return write<Id>([&](Connection& c) -> Result<Id> {
            auto upsert = c.prepare(
                "INSERT INTO films (id, slug, title, air_date, runtime_minutes, synopsis, "
@@ -488,7 +482,7 @@ Result<Id> SqliteStore::save_film(const Film& film) {
 
            auto clear = c.prepare("DELETE FROM press_quotes WHERE film_id = ?1");
            if (!clear) return fail(std::move(clear.error()));
-           RETURN_IF_ERROR(clear->bind(1, *id).run());
+           REELPRESS_RETURN_IF_ERROR(clear->bind(1, *id).run());
            for (std::size_t i = 0; i < film.press_quotes.size(); ++i) {
              auto insert = c.prepare(
                  "INSERT INTO press_quotes (film_id, position, text, source) "
@@ -496,7 +490,7 @@ Result<Id> SqliteStore::save_film(const Film& film) {
              if (!insert) return fail(std::move(insert.error()));
              insert->bind_all(*id, static_cast<std::int64_t>(i), film.press_quotes[i].text,
                               film.press_quotes[i].source);
-             RETURN_IF_ERROR(insert->run());
+             REELPRESS_RETURN_IF_ERROR(insert->run());
            }
            return id;
          })
@@ -568,7 +562,7 @@ Result<Tag> read_tag(const Statement& s) { return Tag{s.int64(0), s.text(1), s.t
 }  // namespace
 
 Result<Id> SqliteStore::save_category(const Category& category) {
-  RETURN_IF_ERROR(check_id(category.id, "category"));
+  REELPRESS_RETURN_IF_ERROR(check_id(category.id, "category"));
   return write<Id>([&](Connection& c) -> Result<Id> {
            if (category.id != 0 && category.parent_id) {
              // A category may not become its own ancestor: the tree would turn into a loop.
@@ -607,7 +601,7 @@ Result<Category> SqliteStore::category_by_id(Id id) {
         c.prepare("SELECT id, parent_id, slug, name, description FROM categories WHERE id = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, id);
-    RETURN_IF_ERROR(first_row(*statement, "category " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "category " + std::to_string(id)));
     return read_category(*statement);
   });
 }
@@ -622,7 +616,7 @@ Result<std::vector<Category>> SqliteStore::categories() {
 }
 
 Result<Id> SqliteStore::save_tag(const Tag& tag) {
-  RETURN_IF_ERROR(check_id(tag.id, "tag"));
+  REELPRESS_RETURN_IF_ERROR(check_id(tag.id, "tag"));
   return write<Id>([&](Connection& c) -> Result<Id> {
            auto upsert = c.prepare(
                "INSERT INTO tags (id, slug, name) VALUES (?1, ?2, ?3) ON CONFLICT (id) "
@@ -641,7 +635,7 @@ Result<Tag> SqliteStore::tag_by_id(Id id) {
     auto statement = c.prepare("SELECT id, slug, name FROM tags WHERE id = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, id);
-    RETURN_IF_ERROR(first_row(*statement, "tag " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "tag " + std::to_string(id)));
     return read_tag(*statement);
   });
 }
@@ -651,7 +645,7 @@ Result<Tag> SqliteStore::tag_by_slug(const std::string& slug) {
     auto statement = c.prepare("SELECT id, slug, name FROM tags WHERE slug = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, slug);
-    RETURN_IF_ERROR(first_row(*statement, "tag " + quoted(slug)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "tag " + quoted(slug)));
     return read_tag(*statement);
   });
 }
@@ -748,7 +742,7 @@ Status load_relations(Connection& c, Entry& entry) {
 Result<std::vector<Entry>> whole_entries(Connection& c, Statement& statement) {
   auto entries = collect<Entry>(statement, read_entry);
   if (!entries) return entries;
-  for (Entry& entry : *entries) RETURN_IF_ERROR(load_relations(c, entry));
+  for (Entry& entry : *entries) REELPRESS_RETURN_IF_ERROR(load_relations(c, entry));
   return entries;
 }
 
@@ -756,12 +750,13 @@ Status replace_ids(Connection& c, std::string_view clear_sql, std::string_view i
                    Id entry_id, const std::vector<Id>& ids) {
   auto clear = c.prepare(clear_sql);
   if (!clear) return fail(std::move(clear.error()));
-  RETURN_IF_ERROR(clear->bind(1, entry_id).run());
+  REELPRESS_RETURN_IF_ERROR(clear->bind(1, entry_id).run());
   const std::vector<Id> unique = distinct(ids);
   for (std::size_t i = 0; i < unique.size(); ++i) {
     auto insert = c.prepare(insert_sql);
     if (!insert) return fail(std::move(insert.error()));
-    RETURN_IF_ERROR(insert->bind_all(entry_id, static_cast<std::int64_t>(i), unique[i]).run());
+    REELPRESS_RETURN_IF_ERROR(
+        insert->bind_all(entry_id, static_cast<std::int64_t>(i), unique[i]).run());
   }
   return {};
 }
@@ -784,7 +779,7 @@ std::string json_names(const std::vector<E>& values) {
 }  // namespace
 
 Result<Id> SqliteStore::save_entry(const Entry& entry) {
-  RETURN_IF_ERROR(check_id(entry.id, "entry"));
+  REELPRESS_RETURN_IF_ERROR(check_id(entry.id, "entry"));
   return write<Id>([&](Connection& c) -> Result<Id> {
            // An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
            // delete would cascade to the entry's comments.
@@ -812,16 +807,16 @@ Result<Id> SqliteStore::save_entry(const Entry& entry) {
            auto id = returned_id(*upsert);
            if (!id) return id;
 
-           RETURN_IF_ERROR(
+           REELPRESS_RETURN_IF_ERROR(
                replace_ids(c, "DELETE FROM entry_categories WHERE entry_id = ?1",
                            "INSERT INTO entry_categories (entry_id, position, category_id) "
                            "VALUES (?1, ?2, ?3)",
                            *id, entry.category_ids));
-           RETURN_IF_ERROR(replace_ids(
+           REELPRESS_RETURN_IF_ERROR(replace_ids(
                c, "DELETE FROM entry_tags WHERE entry_id = ?1",
                "INSERT INTO entry_tags (entry_id, position, tag_id) VALUES (?1, ?2, ?3)", *id,
                entry.tag_ids));
-           RETURN_IF_ERROR(
+           REELPRESS_RETURN_IF_ERROR(
                replace_ids(c, "DELETE FROM entry_organizations WHERE entry_id = ?1",
                            "INSERT INTO entry_organizations (entry_id, position, organization_id) "
                            "VALUES (?1, ?2, ?3)",
@@ -829,7 +824,7 @@ Result<Id> SqliteStore::save_entry(const Entry& entry) {
 
            auto clear = c.prepare("DELETE FROM entry_sections WHERE entry_id = ?1");
            if (!clear) return fail(std::move(clear.error()));
-           RETURN_IF_ERROR(clear->bind(1, *id).run());
+           REELPRESS_RETURN_IF_ERROR(clear->bind(1, *id).run());
            for (std::size_t i = 0; i < entry.sections.size(); ++i) {
              const content::Section& section = entry.sections[i];
              auto insert = c.prepare(
@@ -838,7 +833,7 @@ Result<Id> SqliteStore::save_entry(const Entry& entry) {
              if (!insert) return fail(std::move(insert.error()));
              insert->bind_all(*id, static_cast<std::int64_t>(i), section.heading, section.body,
                               section.body_html);
-             RETURN_IF_ERROR(insert->run());
+             REELPRESS_RETURN_IF_ERROR(insert->run());
            }
            return id;
          })
@@ -940,7 +935,7 @@ Result<EntryList> SqliteStore::list_entries(const EntryQuery& query) {
            auto count = c.prepare(with + "SELECT count(*)" + where);
            if (!count) return fail(std::move(count.error()));
            bind_filters(*count);
-           RETURN_IF_ERROR(first_row(*count, "count"));
+           REELPRESS_RETURN_IF_ERROR(first_row(*count, "count"));
            list.total = count->integer(0);
            if (query.limit == 0 || query.offset >= list.total) return list;
 
@@ -960,7 +955,8 @@ Result<EntryList> SqliteStore::list_entries(const EntryQuery& query) {
 Result<std::vector<Entry>> SqliteStore::child_pages(std::optional<Id> parent,
                                                     content::EntryStatus status) {
   return read<std::vector<Entry>>([&](Connection& c) -> Result<std::vector<Entry>> {
-    if (parent) RETURN_IF_ERROR(require_row(c, kEntryExists, *parent, entry_name(*parent)));
+    if (parent)
+      REELPRESS_RETURN_IF_ERROR(require_row(c, kEntryExists, *parent, entry_name(*parent)));
     // `IS` compares NULL with NULL as equal: nullopt asks for top-level pages.
     auto statement = c.prepare("SELECT " REELPRESS_ENTRY_COLUMNS
                                " FROM entries e WHERE e.kind = ?1 AND e.parent_id IS ?2 "
@@ -1000,7 +996,7 @@ Result<Organization> read_organization(const Statement& s) {
 }  // namespace
 
 Result<Id> SqliteStore::save_organization(const Organization& org) {
-  RETURN_IF_ERROR(check_id(org.id, "organization"));
+  REELPRESS_RETURN_IF_ERROR(check_id(org.id, "organization"));
   const util::UnixTime created_at = org.created_at != 0 ? org.created_at : clock_.now();
   return write<Id>([&](Connection& c) -> Result<Id> {
            auto upsert = c.prepare(
@@ -1028,14 +1024,14 @@ Result<Organization> SqliteStore::organization_by_id(Id id) {
         c.prepare("SELECT " REELPRESS_ORGANIZATION_COLUMNS " FROM organizations o WHERE o.id = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, id);
-    RETURN_IF_ERROR(first_row(*statement, "organization " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "organization " + std::to_string(id)));
     return read_organization(*statement);
   });
 }
 
 Result<std::vector<Organization>> SqliteStore::organizations_for_entry(Id entry_id) {
   return read<std::vector<Organization>>([&](Connection& c) -> Result<std::vector<Organization>> {
-    RETURN_IF_ERROR(require_row(c, kEntryExists, entry_id, entry_name(entry_id)));
+    REELPRESS_RETURN_IF_ERROR(require_row(c, kEntryExists, entry_id, entry_name(entry_id)));
     auto listed = c.prepare("SELECT " REELPRESS_ORGANIZATION_COLUMNS
                             " FROM entry_organizations eo JOIN organizations o "
                             "ON o.id = eo.organization_id WHERE eo.entry_id = ?1 "
@@ -1077,7 +1073,7 @@ Status SqliteStore::set_organization_status(Id id, ModerationStatus status) {
     auto update = c.prepare("UPDATE organizations SET status = ?2 WHERE id = ?1 RETURNING id");
     if (!update) return fail(std::move(update.error()));
     update->bind_all(id, content::to_string(status));
-    RETURN_IF_ERROR(first_row(*update, "organization " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*update, "organization " + std::to_string(id)));
     return update->run();
   });
 }
@@ -1110,7 +1106,7 @@ Result<Comment> read_comment(const Statement& s) {
 }  // namespace
 
 Result<Id> SqliteStore::save_comment(const Comment& comment) {
-  RETURN_IF_ERROR(check_id(comment.id, "comment"));
+  REELPRESS_RETURN_IF_ERROR(check_id(comment.id, "comment"));
   const util::UnixTime created_at = comment.created_at != 0 ? comment.created_at : clock_.now();
   return write<Id>([&](Connection& c) -> Result<Id> {
            if (comment.parent_id) {
@@ -1153,14 +1149,14 @@ Result<Comment> SqliteStore::comment_by_id(Id id) {
     auto statement = c.prepare(kCommentById);
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, id);
-    RETURN_IF_ERROR(first_row(*statement, "comment " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "comment " + std::to_string(id)));
     return read_comment(*statement);
   });
 }
 
 Result<std::vector<Comment>> SqliteStore::comments_for_entry(Id entry_id, ModerationStatus status) {
   return read<std::vector<Comment>>([&](Connection& c) -> Result<std::vector<Comment>> {
-    RETURN_IF_ERROR(require_row(c, kEntryExists, entry_id, entry_name(entry_id)));
+    REELPRESS_RETURN_IF_ERROR(require_row(c, kEntryExists, entry_id, entry_name(entry_id)));
     auto statement = c.prepare(
         "SELECT id, entry_id, parent_id, author_name, author_email, author_url, body_html, "
         "status, created_at FROM comments WHERE entry_id = ?1 AND status = ?2 "
@@ -1189,18 +1185,18 @@ Status SqliteStore::set_comment_status(Id id, ModerationStatus status) {
     auto update = c.prepare("UPDATE comments SET status = ?2 WHERE id = ?1 RETURNING id");
     if (!update) return fail(std::move(update.error()));
     update->bind_all(id, content::to_string(status));
-    RETURN_IF_ERROR(first_row(*update, "comment " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*update, "comment " + std::to_string(id)));
     return update->run();
   });
 }
 
 Result<int> SqliteStore::approved_comment_count(Id entry_id) {
   return read<int>([&](Connection& c) -> Result<int> {
-    RETURN_IF_ERROR(require_row(c, kEntryExists, entry_id, entry_name(entry_id)));
+    REELPRESS_RETURN_IF_ERROR(require_row(c, kEntryExists, entry_id, entry_name(entry_id)));
     auto statement = c.prepare("SELECT count(*) FROM comments WHERE entry_id = ?1 AND status = ?2");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind_all(entry_id, content::to_string(ModerationStatus::kApproved));
-    RETURN_IF_ERROR(first_row(*statement, "count"));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "count"));
     return statement->integer(0);
   });
 }
@@ -1265,7 +1261,7 @@ Result<std::string> SqliteStore::site_secret(const std::string& name, std::size_
         "INSERT INTO site_secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
     if (!insert) return fail(std::move(insert.error()));
     insert->bind(1, name).bind_blob(2, fresh);
-    RETURN_IF_ERROR(insert->run());
+    REELPRESS_RETURN_IF_ERROR(insert->run());
     auto value = select(c);
     if (!value) return fail(std::move(value.error()));
     if (!*value) return fail(ErrorCode::kInternal, "site secret " + quoted(name) + " vanished");
@@ -1287,7 +1283,7 @@ Result<bool> SqliteStore::record_submission(const std::string& digest, util::Uni
     if (purge) {
       auto old = c.prepare("DELETE FROM form_submissions WHERE expires_at < ?1");
       if (!old) return fail(std::move(old.error()));
-      RETURN_IF_ERROR(old->bind(1, now).run());
+      REELPRESS_RETURN_IF_ERROR(old->bind(1, now).run());
     }
     auto insert = c.prepare(
         "INSERT INTO form_submissions (digest, expires_at) VALUES (?1, ?2) "
@@ -1297,7 +1293,7 @@ Result<bool> SqliteStore::record_submission(const std::string& digest, util::Uni
     auto row = insert->step();
     if (!row) return fail(std::move(row.error()));
     const bool inserted = *row;
-    RETURN_IF_ERROR(insert->run());
+    REELPRESS_RETURN_IF_ERROR(insert->run());
     return inserted;
   });
 }
@@ -1324,7 +1320,7 @@ Result<User> read_user(const Statement& s) {
 }  // namespace
 
 Result<Id> SqliteStore::save_user(const User& user) {
-  RETURN_IF_ERROR(check_id(user.id, "user"));
+  REELPRESS_RETURN_IF_ERROR(check_id(user.id, "user"));
   const util::UnixTime created_at = user.created_at != 0 ? user.created_at : clock_.now();
   return write<Id>([&](Connection& c) -> Result<Id> {
            auto upsert = c.prepare(
@@ -1351,7 +1347,7 @@ Result<User> SqliteStore::user_by_id(Id id) {
         "WHERE id = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, id);
-    RETURN_IF_ERROR(first_row(*statement, "user " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "user " + std::to_string(id)));
     return read_user(*statement);
   });
 }
@@ -1363,7 +1359,7 @@ Result<User> SqliteStore::user_by_login(const std::string& login) {
         "WHERE login = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, login);
-    RETURN_IF_ERROR(first_row(*statement, "user " + quoted(login)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "user " + quoted(login)));
     return read_user(*statement);
   });
 }
@@ -1384,7 +1380,7 @@ Status SqliteStore::remove_user(Id id) {
     auto remove = c.prepare("DELETE FROM users WHERE id = ?1 RETURNING id");
     if (!remove) return fail(std::move(remove.error()));
     remove->bind(1, id);
-    RETURN_IF_ERROR(first_row(*remove, "user " + std::to_string(id)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*remove, "user " + std::to_string(id)));
     return remove->run();
   });
 }
@@ -1392,7 +1388,7 @@ Status SqliteStore::remove_user(Id id) {
 // ---- Media and redirects -----------------------------------------------------------------
 
 Result<Id> SqliteStore::save_media(const Media& media) {
-  RETURN_IF_ERROR(check_id(media.id, "media"));
+  REELPRESS_RETURN_IF_ERROR(check_id(media.id, "media"));
   const util::UnixTime uploaded_at = media.uploaded_at != 0 ? media.uploaded_at : clock_.now();
   return write<Id>([&](Connection& c) -> Result<Id> {
            auto upsert = c.prepare(
@@ -1418,7 +1414,7 @@ Result<Media> SqliteStore::media_by_path(const std::string& path) {
         "WHERE path = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, path);
-    RETURN_IF_ERROR(first_row(*statement, "media " + quoted(path)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "media " + quoted(path)));
     Media media;
     media.id = statement->int64(0);
     media.path = statement->text(1);
@@ -1453,13 +1449,12 @@ Result<Redirect> SqliteStore::redirect_from(const std::string& path) {
         c.prepare("SELECT from_path, entry_id, to_path FROM redirects WHERE from_path = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, path);
-    RETURN_IF_ERROR(first_row(*statement, "redirect " + quoted(path)));
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "redirect " + quoted(path)));
     return Redirect{statement->text(0), statement->optional_int64(1), statement->text(2)};
   });
 }
 
 #undef REELPRESS_ENTRY_COLUMNS
 #undef REELPRESS_ORGANIZATION_COLUMNS
-#undef RETURN_IF_ERROR
 
 }  // namespace reelpress::store::sqlite
