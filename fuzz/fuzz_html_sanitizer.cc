@@ -1,5 +1,6 @@
 // libFuzzer target for render/html_sanitizer: any bytes in, and the output must be safe,
-// valid UTF-8 and a fixed point. The first input byte picks the policy; the rest is the HTML.
+// valid UTF-8, a fixed point, and the same whether or not the fast path for plain markup reads
+// it. The first input byte picks the policy; the rest is the HTML.
 //
 // Safety is checked independently of the sanitizer's own code, on two levels:
 //   - the raw output: every '<' starts an allowed tag (text cannot hold a raw '<'), so there
@@ -9,7 +10,7 @@
 //     https or mailto, or that holds "javascript:" however it is spaced out.
 // Any violation calls abort(), which libFuzzer reports with the input.
 //
-// Run: ./fuzz_html_sanitizer -max_total_time=60 corpus/   (see fuzz/CMakeLists.txt)
+// Run: ./fuzz_html_sanitizer -dict=fuzz/html.dict -max_total_time=60 corpus/
 #include <gumbo.h>
 
 #include <cstdint>
@@ -175,6 +176,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
 
   const std::string once = sanitize_html(html, options);
   if (!reelpress::util::is_valid_utf8(once)) fail("invalid UTF-8", once);
+  // The fast path for plain markup must give exactly what the full path (gumbo) gives.
+  SanitizerOptions full = options;
+  full.fast_path = false;
+  const std::string parsed = sanitize_html(html, full);
+  if (parsed != once) {
+    std::fprintf(stderr, "full path: %s\n", parsed.c_str());
+    fail("fast path differs from the full path", once);
+  }
   const std::string twice = sanitize_html(once, options);
   if (twice != once) {
     std::fprintf(stderr, "second: %s\n", twice.c_str());

@@ -49,8 +49,9 @@ GumboFragment::GumboFragment(std::string_view html) {
   options.allocator = &GumboFragment::allocate;
   options.deallocator = &GumboFragment::deallocate;
   options.userdata = &arena_;
-  options.max_errors = 0;  // Nobody reads the error list; do not pay for building it.
+  options.max_errors = 1;  // Whether there was one is all we ask; do not pay for the list.
   const GumboOutput* output = gumbo_parse_with_options(&options, source_.data(), source_.size());
+  had_parse_error_ = output->errors.length != 0;
 
   const GumboVector& children = output->root->v.element.children;
   for (unsigned i = 0; i < children.length; ++i) {

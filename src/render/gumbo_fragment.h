@@ -40,6 +40,10 @@ class GumboFragment {
   // fragment replaced the body with a <frameset> (then it has no content worth keeping).
   const GumboNode* body() const { return body_; }
 
+  // Whether the parser met a parse error, i.e. had to repair the markup. Markup parsed without
+  // one means what it says: its tree, written out again, parses back to the same tree.
+  bool had_parse_error() const { return had_parse_error_; }
+
  private:
   // A bump allocator: gumbo's allocations come from 64 KiB blocks, large ones get their own.
   class Arena {
@@ -58,6 +62,7 @@ class GumboFragment {
   Arena arena_;
   std::string source_;  // The parsed document; gumbo's nodes point into it.
   const GumboNode* body_ = nullptr;
+  bool had_parse_error_ = false;
 };
 
 }  // namespace reelpress::render

@@ -538,5 +538,69 @@ TEST(HtmlSanitizer, IsSafeToCallConcurrently) {
   for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[t], 0);
 }
 
+// The fast path (plain, well-formed markup read without gumbo) must give, byte for byte, what
+// the parser-based path gives; these are the inputs closest to its edges, accepted or not.
+TEST(HtmlSanitizer, FastPathGivesExactlyWhatTheParserGives) {
+  const char* inputs[] = {
+      "<p>One</p>\n<p>Two<br />\nthree</p>\n",
+      "<p>Tom &amp; Jerry &lt;3 &gt; &quot;q&quot; &apos;a&apos; &nbsp;&#39;&#x27;&#8217;</p>",
+      "<p>&#128;&#0;&#xD800;&#xFFFE;&#x110000;&copy;&ampx;&amp</p>",
+      "<p><a href=\"http://other.example/?a=1&amp;b=2\" title='It&#39;s'>x</a></p>",
+      "<p><a href=\"https://www.example.org/own\">own</a></p>",
+      "<p><a href=\"javascript:alert(1)\">x</a></p>",
+      "<p><a href=\"\tjava&#x09;script:alert(1)\">x</a></p>",
+      "<p><a href=x>unquoted</a></p>",
+      "<p><a href=\"a\"href=\"b\">x</a></p>",
+      "<p><a href=\"a\" href=\"b\">duplicate</a></p>",
+      "<p><a href=\"a\" onclick=\"x()\" style=\"color:red\" id=\"i\" class=\"alignleft\">x</a></p>",
+      "<p><img src=\"/files/a.jpg\" alt=\"A\" width=\"300\" height=\"x\"></p>",
+      "<p><img alt=\"no src\"></p>",
+      "<p><img src=\"javascript:x\" /></p>",
+      "<p>open",
+      "<p>a<p>b</p>",
+      "<p>a<div>b</div></p>",
+      "<p><strong>a</p></strong>",
+      "<b><i>x</b></i>",
+      "<a href=\"/a\"><a href=\"/b\">x</a></a>",
+      "<h2>a<h3>b</h3></h2>",
+      "<ul><li>a<li>b</li></ul>",
+      "<li>stray</li>",
+      "<ul>\n<li>a</li>\n<li><ol><li>b</li></ol></li>\n</ul>",
+      "<blockquote><p>q</p></blockquote><hr><hr/><br>",
+      "<h1>Title</h1>",
+      "<P>upper</P>",
+      "<p >space</p >",
+      "<p/>",
+      "<br></br>",
+      "</p>",
+      "<!-- c --><p>x</p>",
+      "<p>a\r\nb</p>",
+      "<p>nul\0byte</p>",
+      "<p>\x01 \x7f \xC2\x85 \xEF\xBF\xBE</p>",
+      "<p>bad \xFF utf-8</p>",
+      "<script>alert(1)</script>",
+      "<pre>\ncode</pre>",
+      "<table><tr><td>x</td></tr></table>",
+      "<span class=\"wp-caption-text\">cap</span> <code class=\"language-cpp\">x</code>",
+      "<p>text <q cite=\"http://example.org/\">q</q> <abbr title=\"t\">a</abbr></p>",
+      "plain text, no markup",
+      "",
+  };
+  for (const SanitizerPolicy policy : {SanitizerPolicy::kBody, SanitizerPolicy::kComment}) {
+    for (const char* input : inputs) {
+      SanitizerOptions fast{.policy = policy, .site_host = "www.example.org"};
+      SanitizerOptions full = fast;
+      full.fast_path = false;
+      EXPECT_EQ(sanitize_html(input, fast), sanitize_html(input, full))
+          << input << " (policy " << static_cast<int>(policy) << ")";
+    }
+  }
+  // Inputs with a NUL inside need their length said.
+  const std::string with_nul("<p>a\0b</p>", 10);
+  SanitizerOptions full;
+  full.fast_path = false;
+  EXPECT_EQ(sanitize_html(with_nul), sanitize_html(with_nul, full));
+}
+
 }  // namespace
 }  // namespace reelpress::render
