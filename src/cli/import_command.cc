@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/site_directory.h"
+#include "importer/uploads.h"
 #include "importer/wxr_importer.h"
 #include "util/text.h"
 
@@ -97,9 +99,14 @@ int report(const util::Error& error) {
 
 }  // namespace
 
-int run_import(const std::string& dir, const std::string& file) {
+int run_import(const std::string& dir, const std::string& file, const std::string& uploads) {
   auto site = open_site(dir);
   if (!site) return report(site.error());
+  std::error_code ec;
+  if (!uploads.empty() && !std::filesystem::is_directory(uploads, ec)) {
+    return report(
+        util::Error{util::ErrorCode::kNotFound, "--uploads " + uploads + " is not a folder"});
+  }
 
   importer::ImportOptions options;
   options.site_host = host_of(site->settings.base_url);
@@ -112,6 +119,11 @@ int run_import(const std::string& dir, const std::string& file) {
   bar.clear();
   if (!summary) return report(summary.error());
   std::cout << summary->to_string() << std::endl;
+  if (!uploads.empty()) {
+    auto copied = importer::copy_uploads(uploads, site->dir.media_path());
+    if (!copied) return report(copied.error());
+    std::cout << copied->to_string() << std::endl;
+  }
   return 0;
 }
 

@@ -82,8 +82,10 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
   if (!site) return report(site.error());
   auto theme = render::Theme::load(site->dir.theme_path());
   if (!theme) return report(theme.error());
+  site::SiteHandler::Options handler_options;
+  handler_options.media_root = site->dir.media_path();
   auto handler = site::SiteHandler::create(*site->store, *theme, site->settings,
-                                           util::SystemClock::instance(), {});
+                                           util::SystemClock::instance(), handler_options);
   if (!handler) return report(handler.error());
 
   server::HttpServer server(**handler, options);
@@ -180,6 +182,10 @@ int main(int argc, char** argv) {
       "import", "Import a WordPress export (WXR, .xml/.wxr or gzip-compressed) into a site");
   import->add_option("DIR", dir, "Site directory")->required();
   import->add_option("FILE", file, "The export file (Tools > Export in WordPress)")->required();
+  std::string uploads;
+  import->add_option("--uploads", uploads,
+                     "A copy of the old site's wp-content/uploads folder: its files are copied "
+                     "into the site's media/ and served at their old URLs");
 
   CommentsOptions comments_options;
   auto* comments = add_comments_command(app, comments_options);
@@ -201,7 +207,7 @@ int main(int argc, char** argv) {
     if (*init) return run_init(dir, demo);
     if (*serve) return run_serve(dir, listen, threads, request_timeout, !quiet);
     if (*archive) return run_archive(dir, state, banner);
-    if (*import) return run_import(dir, file);
+    if (*import) return run_import(dir, file, uploads);
     if (*comments) return run_comments(comments_options);
   } catch (const std::exception& e) {
     std::cerr << "reelpress: " << e.what() << "\n";

@@ -1,7 +1,10 @@
 #include "server/response_head.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <string>
 
 #include "server/http_date.h"
 
@@ -137,6 +140,15 @@ void append_etag(std::string* head, const site::Body& body, Encoding encoding) {
   head->append(encoding == Encoding::kBrotli ? "-br\"" : "-gz\"");
 }
 
+// If-Range (RFC 9110 13.1.5): the range is sent only if the client's copy is this one, named
+// by its strong ETag or by exactly its Last-Modified date.
+bool if_range_matches(const site::Body& body, std::string_view value) {
+  if (value.starts_with("W/")) return false;
+  if (value.starts_with("\"")) return !body.etag.empty() && value == body.etag;
+  auto date = parse_http_date(value);
+  return date && body.last_modified != 0 && *date == body.last_modified;
+}
+
 }  // namespace
 
 Encoding choose_encoding(const site::Body& body, std::string_view accept_encoding) {
@@ -178,6 +190,44 @@ std::string representation_etag(const site::Body& body, Encoding encoding) {
   return out;
 }
 
+RangeAnswer parse_range(std::string_view header, uint64_t size, ByteRange* range) {
+  header = trim(header);
+  if (header.size() < 6 || !iequals(header.substr(0, 6), "bytes=")) return RangeAnswer::kWhole;
+  const std::string_view spec = trim(header.substr(6));
+  const size_t dash = spec.find('-');
+  if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos) {
+    return RangeAnswer::kWhole;
+  }
+  // Digits only, and a value that fits: anything else makes the header malformed.
+  auto number = [](std::string_view digits, uint64_t* value) {
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *value);
+    return ec == std::errc() && end == digits.data() + digits.size();
+  };
+  const std::string_view first_text = spec.substr(0, dash);
+  const std::string_view last_text = spec.substr(dash + 1);
+  if (first_text.empty()) {  // "-N": the last N bytes.
+    uint64_t suffix = 0;
+    if (!number(last_text, &suffix)) return RangeAnswer::kWhole;
+    if (suffix == 0 || size == 0) return RangeAnswer::kUnsatisfiable;
+    range->first = size - std::min(suffix, size);
+    range->last = size - 1;
+    return RangeAnswer::kPartial;
+  }
+  uint64_t first = 0;
+  uint64_t last = UINT64_MAX;
+  if (!number(first_text, &first)) return RangeAnswer::kWhole;
+  if (!last_text.empty() && (!number(last_text, &last) || last < first)) {
+    return RangeAnswer::kWhole;
+  }
+  if (first >= size) return RangeAnswer::kUnsatisfiable;
+  range->first = first;
+  range->last = std::min(last, size - 1);
+  return RangeAnswer::kPartial;
+}
+
 std::string_view write_response_head(const site::Response& response, const RequestFacts& facts,
                                      std::string_view date, std::string* head, int* status_out) {
   head->clear();
@@ -203,6 +253,27 @@ std::string_view write_response_head(const site::Response& response, const Reque
       if (not_modified) status = 304;
     }
   }
+  // A Range is answered after the validators, and only with the identity form it counts in.
+  std::string content_range;
+  if (status == 200 && facts.get_or_head && response.byte_ranges && body != nullptr &&
+      encoding == Encoding::kIdentity && !facts.range.empty() &&
+      (facts.if_range.empty() || if_range_matches(*body, trim(facts.if_range)))) {
+    ByteRange range;
+    switch (parse_range(facts.range, payload.size(), &range)) {
+      case RangeAnswer::kWhole: break;
+      case RangeAnswer::kPartial:
+        content_range = "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
+                        "/" + std::to_string(payload.size());
+        payload = payload.substr(range.first, range.last - range.first + 1);
+        status = 206;
+        break;
+      case RangeAnswer::kUnsatisfiable:
+        content_range = "bytes */" + std::to_string(payload.size());
+        payload = {};
+        status = 416;
+        break;
+    }
+  }
   // 1xx, 204 and 304 never carry content, so they get no Content-Length either.
   const bool no_content = status < 200 || status == 204 || status == 304;
 
@@ -213,7 +284,7 @@ std::string_view write_response_head(const site::Response& response, const Reque
   head->append("\r\n");
   append_field(head, "Date", date);
   head->append("Server: reelpress\r\n");
-  if (body != nullptr && !no_content && !response.content_type.empty() &&
+  if (body != nullptr && !no_content && status != 416 && !response.content_type.empty() &&
       is_safe_value(response.content_type)) {
     append_field(head, "Content-Type", response.content_type);
   }
@@ -233,6 +304,8 @@ std::string_view write_response_head(const site::Response& response, const Reque
       format_http_date(body->last_modified, text);
       append_field(head, "Last-Modified", std::string_view(text, sizeof text));
     }
+    if (response.byte_ranges) head->append("Accept-Ranges: bytes\r\n");
+    if (!content_range.empty()) append_field(head, "Content-Range", content_range);
     // Caches must key on Accept-Encoding whenever the answer could have differed by it.
     if (!body->gzip.empty() || !body->brotli.empty()) {
       head->append("Vary: Accept-Encoding\r\n");

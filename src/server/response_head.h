@@ -10,6 +10,7 @@
 //   // send head, then payload (a view into response.body, which must stay alive)
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,8 @@ struct RequestFacts {
   std::string_view accept_encoding;
   std::string_view if_none_match;
   std::string_view if_modified_since;
+  std::string_view range;  // Honoured only for responses with byte_ranges (media files).
+  std::string_view if_range;
   bool head = false;        // HEAD: same head as GET, no payload.
   bool get_or_head = true;  // Conditional headers apply to GET and HEAD only.
   bool keep_alive = true;   // Whether the connection stays open after this response.
@@ -53,6 +56,19 @@ std::string representation_etag(const site::Body& body, Encoding encoding);
 std::string_view write_response_head(const site::Response& response, const RequestFacts& facts,
                                      std::string_view date, std::string* head,
                                      int* status_out = nullptr);
+
+// A byte range of a body, both ends included (RFC 9110 14.1.2).
+struct ByteRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+enum class RangeAnswer { kWhole, kPartial, kUnsatisfiable };
+
+// How to answer Range `header` for a body of `size` bytes: kPartial with *range set for one
+// satisfiable range ("bytes=0-99", "bytes=100-", "bytes=-100"); kUnsatisfiable (416) when the
+// range starts past the end; kWhole (a full 200, as RFC 9110 allows) for anything else:
+// several ranges, another unit, or a malformed header.
+RangeAnswer parse_range(std::string_view header, uint64_t size, ByteRange* range);
 
 // The reason phrase for a status code ("Not Found"); "" for codes it does not know.
 std::string_view reason_phrase(int status);

@@ -181,5 +181,103 @@ TEST(ResponseHead, NoContentStatusesHaveNoLengthOrPayload) {
   EXPECT_EQ(head.rfind("HTTP/1.1 500 Internal Server Error\r\n", 0), 0u);
 }
 
+TEST(ParseRange, ReadsOneRangeAndIgnoresWhatItMayIgnore) {
+  ByteRange r;
+  EXPECT_EQ(parse_range("bytes=0-99", 1000, &r), RangeAnswer::kPartial);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.last, 99u);
+  EXPECT_EQ(parse_range("bytes=990-", 1000, &r), RangeAnswer::kPartial);
+  EXPECT_EQ(r.first, 990u);
+  EXPECT_EQ(r.last, 999u);
+  EXPECT_EQ(parse_range("Bytes=10-5000", 1000, &r), RangeAnswer::kPartial);
+  EXPECT_EQ(r.last, 999u);  // Clipped to the body.
+  EXPECT_EQ(parse_range("bytes=-10", 1000, &r), RangeAnswer::kPartial);
+  EXPECT_EQ(r.first, 990u);
+  EXPECT_EQ(parse_range("bytes=-5000", 1000, &r), RangeAnswer::kPartial);
+  EXPECT_EQ(r.first, 0u);
+
+  EXPECT_EQ(parse_range("bytes=1000-", 1000, &r), RangeAnswer::kUnsatisfiable);
+  EXPECT_EQ(parse_range("bytes=-0", 1000, &r), RangeAnswer::kUnsatisfiable);
+  EXPECT_EQ(parse_range("bytes=0-0", 0, &r), RangeAnswer::kUnsatisfiable);
+
+  // Malformed, several ranges, or another unit: the whole body, as RFC 9110 allows.
+  for (const char* header : {"bytes=5-1", "bytes=0-1,5-9", "items=0-1", "bytes=", "bytes=-",
+                             "bytes=a-b", "bytes=1-2x", "bytes=99999999999999999999-"}) {
+    EXPECT_EQ(parse_range(header, 1000, &r), RangeAnswer::kWhole) << header;
+  }
+}
+
+site::Response media_response() {
+  site::Response response;
+  auto body = std::make_shared<site::Body>();
+  body->identity = "0123456789";
+  body->etag = "\"e1\"";
+  body->last_modified = 1310500800;
+  response.body = body;
+  response.content_type = "video/mp4";
+  response.byte_ranges = true;
+  return response;
+}
+
+TEST(ResponseHead, AnswersARangeOfAMediaFileWith206AndAView) {
+  const site::Response response = media_response();
+  RequestFacts facts;
+  facts.range = "bytes=2-4";
+  std::string head;
+  int status = 0;
+  std::string_view payload = write_response_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 206);
+  EXPECT_EQ(payload, "234");
+  EXPECT_EQ(payload.data(), response.body->identity.data() + 2);  // Not a copy.
+  EXPECT_NE(head.find("HTTP/1.1 206 Partial Content\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Content-Range: bytes 2-4/10\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Content-Length: 3\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Accept-Ranges: bytes\r\n"), std::string::npos);
+
+  facts.range = "bytes=10-";
+  EXPECT_EQ(write_response_head(response, facts, kDate, &head, &status), "");
+  EXPECT_EQ(status, 416);
+  EXPECT_NE(head.find("Content-Range: bytes */10\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Content-Length: 0\r\n"), std::string::npos);
+  EXPECT_EQ(head.find("Content-Type"), std::string::npos);
+}
+
+TEST(ResponseHead, IfRangeSendsTheRangeOnlyForTheSameFile) {
+  const site::Response response = media_response();
+  RequestFacts facts;
+  facts.range = "bytes=0-0";
+  std::string head;
+  int status = 0;
+  facts.if_range = "\"e1\"";
+  EXPECT_EQ(write_response_head(response, facts, kDate, &head, &status), "0");
+  EXPECT_EQ(status, 206);
+  facts.if_range = "Tue, 12 Jul 2011 20:00:00 GMT";
+  write_response_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 206);
+  // Another version, a weak tag or another date: the whole file.
+  for (const char* other : {"\"e2\"", "W/\"e1\"", "Tue, 12 Jul 2011 20:00:01 GMT"}) {
+    facts.if_range = other;
+    EXPECT_EQ(write_response_head(response, facts, kDate, &head, &status), "0123456789");
+    EXPECT_EQ(status, 200) << other;
+  }
+}
+
+TEST(ResponseHead, PagesIgnoreRangeAndValidatorsComeFirst) {
+  site::Response page;
+  page.body = std::make_shared<site::Body>(compressed_body());
+  RequestFacts facts;
+  facts.range = "bytes=0-1";
+  std::string head;
+  int status = 0;
+  EXPECT_EQ(write_response_head(page, facts, kDate, &head, &status), "identity bytes");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(head.find("Accept-Ranges"), std::string::npos);
+
+  const site::Response media = media_response();
+  facts.if_none_match = "\"e1\"";
+  write_response_head(media, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 304);
+}
+
 }  // namespace
 }  // namespace reelpress::server

@@ -257,6 +257,8 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
   facts.accept_encoding = field(message, http::field::accept_encoding);
   facts.if_none_match = field(message, http::field::if_none_match);
   facts.if_modified_since = field(message, http::field::if_modified_since);
+  facts.range = field(message, http::field::range);
+  facts.if_range = field(message, http::field::if_range);
   facts.head = message.method() == http::verb::head;
   facts.get_or_head = facts.head || message.method() == http::verb::get;
   facts.keep_alive = message.keep_alive() && !worker_.stopping() &&

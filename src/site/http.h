@@ -50,6 +50,10 @@ struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   std::shared_ptr<const Body> body;  // May be null for an empty body (301, 304, 204).
+  // Whether a Range request may get part of the body (206): media files, whose players and
+  // download managers ask for parts. Pages leave it off and always answer whole (RFC 9110
+  // lets a server ignore Range).
+  bool byte_ranges = false;
   // Extra headers (Location, Cache-Control, Retry-After, Set-Cookie, Allow).
   std::vector<std::pair<std::string, std::string>> headers;
 };

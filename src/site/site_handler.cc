@@ -75,7 +75,8 @@ SiteHandler::SiteHandler(store::Store& store, std::shared_ptr<const render::Them
       tokens_(form_key),
       limiter_(clock),
       submissions_(store, pages_, tokens_, limiter_),
-      cache_(cache_bytes) {}
+      cache_(cache_bytes),
+      media_(options_.media_root, cache_bytes / 4) {}
 
 util::Result<std::unique_ptr<SiteHandler>> SiteHandler::create(
     store::Store& store, std::shared_ptr<const render::Theme> theme, config::SiteSettings settings,
@@ -261,7 +262,11 @@ Response SiteHandler::dispatch(const std::string& path, const State& state,
     return page(200, pages_.film(context(state, canonical), *f), state);
   }
   if (const auto* a = std::get_if<AssetRoute>(&r)) return asset(a->name);
-  if (std::holds_alternative<MediaRoute>(r)) return error_response(state, 404);
+  if (const auto* m = std::get_if<MediaRoute>(&r)) {
+    if (options_.media_root.empty()) return error_response(state, 404);
+    if (auto file = media_.serve(m->path)) return std::move(*file);
+    return error_response(state, 404);
+  }
   if (const auto* e = std::get_if<EntryRoute>(&r)) {
     return resolve_entry(state, e->path, e->comment_page, reader);
   }

@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -28,6 +29,7 @@
 #include "render/theme.h"
 #include "site/form_token.h"
 #include "site/http.h"
+#include "site/media_files.h"
 #include "site/pages.h"
 #include "site/rate_limiter.h"
 #include "site/snapshot.h"
@@ -41,6 +43,8 @@ class SiteHandler final : public Handler {
  public:
   struct Options {
     std::chrono::milliseconds poll_interval{100};
+    // The site's media folder, served at /files/ and /wp-content/uploads/; empty: none.
+    std::filesystem::path media_root;
   };
 
   // Fails when the settings' permalink pattern is invalid or the store cannot be read. The
@@ -109,6 +113,7 @@ class SiteHandler final : public Handler {
   std::shared_ptr<const State> state_;
   std::atomic<std::int64_t> next_poll_ms_{0};
   cache::LruCache<CachedResponse> cache_;
+  const MediaFiles media_;  // Its own cache: a quarter of the page cache's budget.
 };
 
 }  // namespace reelpress::site

@@ -169,4 +169,20 @@ std::optional<std::string> form_value(std::string_view query, std::string_view n
   return std::nullopt;
 }
 
+bool is_plain_relative_path(std::string_view path) {
+  if (path.empty() || path.size() > 1024) return false;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment.empty() || segment.front() == '.') return false;  // "", ".", "..", hidden.
+    for (char c : segment) {
+      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 }  // namespace reelpress::util

@@ -34,6 +34,11 @@ std::optional<long long> parse_non_negative(std::string_view text);
 // True when text is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// True for a relative path made of plain segments ("2011/07/still.jpg"): not empty, no
+// empty, ".", ".." or hidden (".htaccess") segment, no backslash or control character, at
+// most 1024 bytes. Such a path cannot leave the folder it is joined to (symbolic links aside).
+bool is_plain_relative_path(std::string_view path);
+
 // Value of `name` in a query string or form body ("a=1&b=2"), decoded; nullopt if absent.
 std::optional<std::string> form_value(std::string_view query, std::string_view name);
 

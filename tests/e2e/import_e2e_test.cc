@@ -321,5 +321,73 @@ TEST(Import, UsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST(Import, UploadsAreCopiedAndAnswerAtTheirOldUrls) {
+  TempDir dir;
+  const fs::path site = dir.path() / "site";
+  const fs::path uploads = dir.path() / "uploads";
+  fs::create_directories(uploads / "2009/07");
+  std::string jpeg(5000, '\0');
+  for (std::size_t i = 0; i < jpeg.size(); ++i) jpeg[i] = static_cast<char>(i * 7);
+  write_file(uploads / "2009/07/caravan.jpg", jpeg);
+  write_file(uploads / "2009/07/caravan-300x200.jpg", "resized");
+  write_file(uploads / "2009/07/notes.html", "<script>alert(1)</script>");
+  write_file(uploads / ".htaccess", "Options -Indexes");
+  ASSERT_EQ(run_reelpress({"init", site.string()}).exit_code, 0);
+
+  CommandResult r =
+      run_reelpress({"import", site.string(), (kFixtures / "wordpress-sample.wxr").string(),
+                     "--uploads", (dir.path() / "absent").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("absent is not a folder"), std::string::npos) << r.output;
+
+  r = run_reelpress({"import", site.string(), (kFixtures / "wordpress-sample.wxr").string(),
+                     "--uploads", uploads.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Copied 3 files (0.0 MB); 0 unchanged; skipped 1"), std::string::npos)
+      << r.output;
+
+  Server server(site);
+  // Both URL forms WordPress used, the attachment's own and the resized variant bodies use.
+  Response file = get(server.port(), "/files/2009/07/caravan.jpg");
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, jpeg);
+  EXPECT_EQ(file.header("content-type"), "image/jpeg");
+  EXPECT_EQ(file.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(file.header("accept-ranges"), "bytes");
+  EXPECT_EQ(get(server.port(), "/wp-content/uploads/2009/07/caravan-300x200.jpg").body, "resized");
+
+  // A player asking for a part gets that part; a range past the end gets 416.
+  Response part = get(server.port(), "/files/2009/07/caravan.jpg", {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, jpeg.substr(100, 100));
+  EXPECT_EQ(part.header("content-range"), "bytes 100-199/5000");
+  Response tail = get(server.port(), "/files/2009/07/caravan.jpg", {{"Range", "bytes=-10"}});
+  EXPECT_EQ(tail.body, jpeg.substr(4990));
+  Response past = get(server.port(), "/files/2009/07/caravan.jpg", {{"Range", "bytes=6000-"}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.header("content-range"), "bytes */5000");
+  Response same =
+      get(server.port(), "/files/2009/07/caravan.jpg", {{"If-None-Match", file.header("etag")}});
+  EXPECT_EQ(same.status, 304);
+
+  // HTML from an old uploads folder is a download, never a page of the site.
+  Response html = get(server.port(), "/files/2009/07/notes.html");
+  EXPECT_EQ(html.status, 200);
+  EXPECT_EQ(html.header("content-type"), "application/octet-stream");
+  EXPECT_EQ(html.header("content-disposition"), "attachment");
+  for (const char* path : {"/files/.htaccess", "/files/2009/07/missing.jpg", "/files/2009/07/"}) {
+    EXPECT_EQ(get(server.port(), path).status, 404) << path;
+  }
+  // Dot segments never reach a handler: the server refuses them as malformed.
+  for (const char* path : {"/files/../site.toml", "/files/%2e%2e/site.toml",
+                           "/wp-content/uploads/2009/../../content.db"}) {
+    EXPECT_EQ(get(server.port(), path).status, 400) << path;
+  }
+  // The attachment's WordPress page leads to its file.
+  Response page = get(server.port(), "/episodes/the-salt-road/introduction/4/attachment/caravan/");
+  EXPECT_EQ(page.status, 301);
+  EXPECT_EQ(page.header("location"), "/files/2009/07/caravan.jpg");
+}
+
 }  // namespace
 }  // namespace reelpress::e2e

@@ -1,0 +1,126 @@
+#include "site/media_files.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace reelpress::site {
+namespace {
+
+namespace fs = std::filesystem;
+
+class MediaFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "reelpress-media-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    fs::create_directories(dir_ / "media" / "2011" / "07");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const fs::path& path, const std::string& bytes) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
+  fs::path media() const { return dir_ / "media"; }
+
+  fs::path dir_;
+};
+
+std::string header(const Response& response, std::string_view name) {
+  for (const auto& [n, v] : response.headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+TEST(MediaFilesPaths, RefusesEverythingThatIsNotAPlainRelativePath) {
+  EXPECT_TRUE(MediaFiles::is_safe_path("2011/07/still.jpg"));
+  EXPECT_TRUE(MediaFiles::is_safe_path("poster.png"));
+  for (const char* path :
+       {"", "/etc/passwd", "2011//a.jpg", "2011/./a.jpg", "../site.toml", "2011/../../content.db",
+        ".htaccess", "2011/.hidden/a.jpg", "2011\\a.jpg", "2011/", "a\nb.jpg"}) {
+    EXPECT_FALSE(MediaFiles::is_safe_path(path)) << path;
+  }
+  EXPECT_FALSE(MediaFiles::is_safe_path(std::string_view("a\0b.jpg", 7)));
+}
+
+TEST(MediaFilesTypes, FixedTypesAndNothingThatRendersAsAPage) {
+  EXPECT_EQ(MediaFiles::type_for("2011/07/a.JPG").content_type, "image/jpeg");
+  EXPECT_EQ(MediaFiles::type_for("guide.pdf").content_type, "application/pdf");
+  EXPECT_EQ(MediaFiles::type_for("clip.mp4").content_type, "video/mp4");
+  for (const char* name :
+       {"page.html", "page.htm", "x.xhtml", "a.js", "shell.php", "noext", "archive.tar.gz.exe"}) {
+    const auto type = MediaFiles::type_for(name);
+    EXPECT_EQ(type.content_type, "application/octet-stream") << name;
+    EXPECT_FALSE(type.inline_ok) << name;
+  }
+}
+
+TEST_F(MediaFilesTest, ServesAFileWithItsTypeValidatorsAndRanges) {
+  write(media() / "2011/07/still.jpg", "JPEGDATA");
+  MediaFiles files(media(), 1 << 20);
+  auto response = files.serve("2011/07/still.jpg");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->content_type, "image/jpeg");
+  EXPECT_EQ(response->body->identity, "JPEGDATA");
+  EXPECT_TRUE(response->byte_ranges);
+  EXPECT_FALSE(response->body->etag.empty());
+  EXPECT_NE(response->body->last_modified, 0);
+  EXPECT_EQ(header(*response, "X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(header(*response, "Content-Disposition"), "");
+  EXPECT_TRUE(response->body->gzip.empty());  // Media goes as it is.
+
+  // The cached copy is shared while the file is unchanged...
+  EXPECT_EQ(files.serve("2011/07/still.jpg")->body, response->body);
+  // ...and a replaced file is served at once.
+  write(media() / "2011/07/new.jpg", "NEWER BYTES");
+  fs::rename(media() / "2011/07/new.jpg", media() / "2011/07/still.jpg");
+  EXPECT_EQ(files.serve("2011/07/still.jpg")->body->identity, "NEWER BYTES");
+}
+
+TEST_F(MediaFilesTest, HtmlIsADownloadAndSvgCannotRunScript) {
+  write(media() / "old/index.html", "<script>alert(1)</script>");
+  write(media() / "map.svg", "<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>");
+  MediaFiles files(media(), 1 << 20);
+  auto html = files.serve("old/index.html");
+  ASSERT_TRUE(html);
+  EXPECT_EQ(html->content_type, "application/octet-stream");
+  EXPECT_EQ(header(*html, "Content-Disposition"), "attachment");
+  auto svg = files.serve("map.svg");
+  ASSERT_TRUE(svg);
+  EXPECT_EQ(svg->content_type, "image/svg+xml");
+  EXPECT_NE(header(*svg, "Content-Security-Policy").find("sandbox"), std::string::npos);
+}
+
+TEST_F(MediaFilesTest, NothingOutsideTheFolderNorWhatIsNotAFile) {
+  write(dir_ / "site.toml", "secret");
+  write(dir_ / "outside/a.jpg", "outside");
+  fs::create_symlink(dir_ / "outside", media() / "link");
+  fs::create_symlink(dir_ / "site.toml", media() / "toml.jpg");
+  MediaFiles files(media(), 1 << 20);
+  EXPECT_FALSE(files.serve("../site.toml"));
+  EXPECT_FALSE(files.serve("link/a.jpg"));
+  EXPECT_FALSE(files.serve("toml.jpg"));
+  EXPECT_FALSE(files.serve("2011/07"));  // A folder.
+  EXPECT_FALSE(files.serve("2011/07/missing.jpg"));
+  MediaFiles no_folder(dir_ / "absent", 1 << 20);
+  EXPECT_FALSE(no_folder.serve("a.jpg"));
+}
+
+TEST_F(MediaFilesTest, LargeFilesAreServedButNotKept) {
+  write(media() / "big.pdf", std::string(4096, 'x'));
+  MediaFiles files(media(), 8 * 1024);  // Files above 1 KiB are not kept.
+  auto first = files.serve("big.pdf");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body->identity.size(), 4096u);
+  EXPECT_NE(files.serve("big.pdf")->body, first->body);
+}
+
+}  // namespace
+}  // namespace reelpress::site
