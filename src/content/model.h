@@ -123,6 +123,7 @@ struct Entry {
   int menu_order = 0;
   bool sticky = false;           // Listed first on the home page.
   bool comments_open = true;     // Per-entry switch; the site may close comments above it.
+  bool pings_open = false;       // WordPress's ping_status, kept from imports; not acted on.
   std::vector<Id> category_ids;  // The first is the primary one used in the permalink.
   std::vector<Id> tag_ids;
   std::vector<Section> sections;     // Kind-specific titled parts, in order.

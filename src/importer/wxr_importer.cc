@@ -508,6 +508,7 @@ class Importer final : public WxrHandler {
     e->menu_order = item.menu_order;
     e->sticky = !page && item.is_sticky;
     e->comments_open = util::trim(item.comment_status) != "closed";
+    e->pings_open = util::trim(item.ping_status) == "open";
     auto categories = item_categories(item);
     if (!categories) return fail(categories.error());
     e->category_ids = std::move(*categories);

@@ -30,8 +30,8 @@
 //   - Comments keep their ids, threading and state: 1 -> approved, 0 -> pending, spam,
 //     trash (and post-trashed) -> trash. Pingbacks and trackbacks are imported as comments,
 //     as WordPress listed them; other comment types are skipped. The commenter's IP address
-//     is never read (see wxr_reader.h). comment_status closed -> comments_open = false.
-//     WordPress has no ping setting in reelpress: ping_status is not kept.
+//     is never read (see wxr_reader.h). comment_status closed -> comments_open = false;
+//     ping_status open -> pings_open (kept, not acted on: reelpress sends no pings).
 //   - Authors (<wp:author>) -> users with the author role and no password; an existing user
 //     with the same login keeps its role and password and gets the export's name and email.
 //   - Titles and term names are plain text in reelpress: HTML entities are decoded and tags

@@ -218,6 +218,8 @@ TEST(WxrImporter, ImportsASmallSiteKeepingWordPressIds) {
   EXPECT_TRUE(store->entry_by_id(14)->sticky);
   EXPECT_FALSE(store->entry_by_id(14)->comments_open);
   EXPECT_TRUE(store->entry_by_id(13)->comments_open);
+  EXPECT_FALSE(store->entry_by_id(14)->pings_open);
+  EXPECT_TRUE(store->entry_by_id(13)->pings_open);
   EXPECT_EQ(store->entry_by_id(18)->status, EntryStatus::kScheduled);
   EXPECT_EQ(store->entry_by_id(19)->status, EntryStatus::kTrash);
   EXPECT_EQ(store->entry_by_id(20)->status, EntryStatus::kDraft);

@@ -85,28 +85,27 @@ struct ItemSpec {
 
 inline std::string item(const ItemSpec& s, const std::string& site = "http://old.example.org") {
   const std::string link = s.link.empty() ? site + "/?p=" + std::to_string(s.id) : s.link;
-  std::string out = "<item>\n<title><![CDATA[" + s.title + "]]></title>\n<link>" + link +
-                    "</link>\n<pubDate>Wed, 01 Jul 2009 20:00:00 +0000</pubDate>\n"
-                    "<dc:creator><![CDATA[" +
-                    s.creator + "]]></dc:creator>\n<guid isPermaLink=\"false\">" + site +
-                    "/?p=" + std::to_string(s.id) +
-                    "</guid>\n<description></description>\n<content:encoded><![CDATA[" + s.content +
-                    "]]></content:encoded>\n<excerpt:encoded><![CDATA[" + s.excerpt +
-                    "]]></excerpt:encoded>\n<wp:post_id>" + std::to_string(s.id) +
-                    "</wp:post_id>\n<wp:post_date><![CDATA[" + s.date +
-                    "]]></wp:post_date>\n<wp:post_date_gmt><![CDATA[" + s.date_gmt +
-                    "]]></wp:post_date_gmt>\n<wp:post_modified><![CDATA[" + s.date +
-                    "]]></wp:post_modified>\n<wp:post_modified_gmt><![CDATA[" + s.date_gmt +
-                    "]]></wp:post_modified_gmt>\n<wp:comment_status><![CDATA[" + s.comment_status +
-                    "]]></wp:comment_status>\n<wp:ping_status><![CDATA[open]]></wp:ping_status>\n"
-                    "<wp:post_name><![CDATA[" +
-                    s.slug + "]]></wp:post_name>\n<wp:status><![CDATA[" + s.status +
-                    "]]></wp:status>\n<wp:post_parent>" + std::to_string(s.parent) +
-                    "</wp:post_parent>\n<wp:menu_order>" + std::to_string(s.menu_order) +
-                    "</wp:menu_order>\n<wp:post_type><![CDATA[" + s.type +
-                    "]]></wp:post_type>\n<wp:post_password><![CDATA[" + s.password +
-                    "]]></wp:post_password>\n<wp:is_sticky>" + (s.sticky ? "1" : "0") +
-                    "</wp:is_sticky>\n";
+  std::string out =
+      "<item>\n<title><![CDATA[" + s.title + "]]></title>\n<link>" + link +
+      "</link>\n<pubDate>Wed, 01 Jul 2009 20:00:00 +0000</pubDate>\n"
+      "<dc:creator><![CDATA[" +
+      s.creator + "]]></dc:creator>\n<guid isPermaLink=\"false\">" + site +
+      "/?p=" + std::to_string(s.id) +
+      "</guid>\n<description></description>\n<content:encoded><![CDATA[" + s.content +
+      "]]></content:encoded>\n<excerpt:encoded><![CDATA[" + s.excerpt +
+      "]]></excerpt:encoded>\n<wp:post_id>" + std::to_string(s.id) +
+      "</wp:post_id>\n<wp:post_date><![CDATA[" + s.date +
+      "]]></wp:post_date>\n<wp:post_date_gmt><![CDATA[" + s.date_gmt +
+      "]]></wp:post_date_gmt>\n<wp:post_modified><![CDATA[" + s.date +
+      "]]></wp:post_modified>\n<wp:post_modified_gmt><![CDATA[" + s.date_gmt +
+      "]]></wp:post_modified_gmt>\n<wp:comment_status><![CDATA[" + s.comment_status +
+      "]]></wp:comment_status>\n<wp:ping_status><![CDATA[" + s.comment_status +
+      "]]></wp:ping_status>\n<wp:post_name><![CDATA[" + s.slug +
+      "]]></wp:post_name>\n<wp:status><![CDATA[" + s.status + "]]></wp:status>\n<wp:post_parent>" +
+      std::to_string(s.parent) + "</wp:post_parent>\n<wp:menu_order>" +
+      std::to_string(s.menu_order) + "</wp:menu_order>\n<wp:post_type><![CDATA[" + s.type +
+      "]]></wp:post_type>\n<wp:post_password><![CDATA[" + s.password +
+      "]]></wp:post_password>\n<wp:is_sticky>" + (s.sticky ? "1" : "0") + "</wp:is_sticky>\n";
   if (!s.attachment_url.empty()) {
     out += "<wp:attachment_url><![CDATA[" + s.attachment_url + "]]></wp:attachment_url>\n";
   }

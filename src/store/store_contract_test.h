@@ -152,7 +152,7 @@ inline std::string dump(const Entry& e) {
   out << " parent=";
   detail::put(out, e.parent_id);
   out << " menu_order=" << e.menu_order << " sticky=" << e.sticky
-      << " comments_open=" << e.comments_open << " categories=";
+      << " comments_open=" << e.comments_open << " pings_open=" << e.pings_open << " categories=";
   detail::put(out, e.category_ids);
   out << " tags=";
   detail::put(out, e.tag_ids);
@@ -491,6 +491,7 @@ TEST_P(StoreContractTest, EntryRoundTripsEveryField) {
   entry.menu_order = 7;
   entry.sticky = true;
   entry.comments_open = false;
+  entry.pings_open = true;
   entry.category_ids = {asia, episodes};  // The primary one first, whatever its id.
   entry.tag_ids = {trade, salt};
   entry.sections = {{"About the Film", "**Film**", "<p><strong>Film</strong></p>"},

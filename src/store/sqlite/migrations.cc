@@ -354,12 +354,19 @@ CREATE TRIGGER organizations_delete_counts AFTER DELETE ON organizations
   BEGIN UPDATE change_counter SET value = value + 1; END;
 )sql";
 
+// WordPress's per-entry ping switch (ping_status), kept so that an imported site loses no
+// setting; reelpress itself sends and takes no pings.
+constexpr const char* kPingStatus = R"sql(
+ALTER TABLE entries ADD COLUMN pings_open INTEGER NOT NULL DEFAULT 0 CHECK (pings_open IN (0, 1));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
     {2, "media and redirects", kMediaAndRedirects},
     {3, "reader submissions: site secrets, submission digests, counting only public writes",
      kReaderSubmissions},
+    {4, "per-entry ping status", kPingStatus},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

@@ -666,7 +666,7 @@ namespace {
 #define REELPRESS_ENTRY_COLUMNS                                                            \
   "e.id, e.slug, e.title, e.kicker, e.kind, e.status, e.password, e.body_format, e.body, " \
   "e.body_html, e.excerpt, e.published_at, e.modified_at, e.author_id, e.film_id, "        \
-  "e.parent_id, e.menu_order, e.sticky, e.comments_open"
+  "e.parent_id, e.menu_order, e.sticky, e.comments_open, e.pings_open"
 
 Result<Entry> read_entry(const Statement& s) {
   Entry entry;
@@ -698,6 +698,7 @@ Result<Entry> read_entry(const Statement& s) {
   entry.menu_order = s.integer(16);
   entry.sticky = s.boolean(17);
   entry.comments_open = s.boolean(18);
+  entry.pings_open = s.boolean(19);
   return entry;
 }
 
@@ -786,8 +787,9 @@ Result<Id> SqliteStore::save_entry(const Entry& entry) {
            auto upsert = c.prepare(
                "INSERT INTO entries (id, slug, title, kicker, kind, status, password, "
                "body_format, body, body_html, excerpt, published_at, modified_at, author_id, "
-               "film_id, parent_id, menu_order, sticky, comments_open) VALUES (?1, ?2, ?3, ?4, "
-               "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+               "film_id, parent_id, menu_order, sticky, comments_open, pings_open) VALUES (?1, "
+               "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+               "?20) "
                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
                "kicker = excluded.kicker, kind = excluded.kind, status = excluded.status, "
                "password = excluded.password, body_format = excluded.body_format, "
@@ -796,14 +798,15 @@ Result<Id> SqliteStore::save_entry(const Entry& entry) {
                "modified_at = excluded.modified_at, author_id = excluded.author_id, "
                "film_id = excluded.film_id, parent_id = excluded.parent_id, "
                "menu_order = excluded.menu_order, sticky = excluded.sticky, "
-               "comments_open = excluded.comments_open RETURNING id");
+               "comments_open = excluded.comments_open, pings_open = excluded.pings_open "
+               "RETURNING id");
            if (!upsert) return fail(std::move(upsert.error()));
            upsert->bind_all(id_or_null(entry.id), entry.slug, entry.title, entry.kicker,
                             content::to_string(entry.kind), content::to_string(entry.status),
                             entry.password, content::to_string(entry.body_format), entry.body,
                             entry.body_html, entry.excerpt, entry.published_at, entry.modified_at,
                             entry.author_id, entry.film_id, entry.parent_id, entry.menu_order,
-                            entry.sticky, entry.comments_open);
+                            entry.sticky, entry.comments_open, entry.pings_open);
            auto id = returned_id(*upsert);
            if (!id) return id;
 
