@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <vector>
 
 #include "cli/site_directory.h"
 #include "render/markdown.h"
+#include "site/form_fields.h"
 #include "site/snapshot.h"
 #include "util/civil_time.h"
 #include "util/text.h"
@@ -233,6 +235,97 @@ int run_moderate(OpenSite& site, const SubmissionId& id, const std::string& acti
   return 0;
 }
 
+// An edit's value: "-" reads standard input (a trailing newline dropped); checked like the
+// form field it stands for. `what` names the field in messages.
+util::Result<std::string> edit_value(const std::string& value, std::size_t max_chars,
+                                     const std::string& what) {
+  std::string text = value;
+  if (value == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  }
+  if (!util::is_valid_utf8(text)) {
+    return util::fail(ErrorCode::kInvalidArgument, what + " is not valid UTF-8");
+  }
+  std::size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  if (chars > max_chars) {
+    return util::fail(ErrorCode::kInvalidArgument,
+                      what + " is longer than " + std::to_string(max_chars) + " characters");
+  }
+  return text;
+}
+
+int run_edit(OpenSite& site, const SubmissionId& id, const CommentsOptions& options) {
+  // Applies `value` (if given) to `field`; a refused value is reported and sets `status`.
+  int status = 0;
+  auto apply = [&](const std::optional<std::string>& value, std::size_t max_chars,
+                   const std::string& what, std::string& field) {
+    if (!value || status != 0) return;
+    auto checked = edit_value(*value, max_chars, what);
+    if (!checked) {
+      status = report(checked.error());
+      return;
+    }
+    field = std::move(*checked);
+  };
+  if (!id.organization) {
+    if (options.name || options.url || options.region || options.description) {
+      return report(util::Error{ErrorCode::kInvalidArgument,
+                                "a comment has --text and --author; --name, --url, --region "
+                                "and --description are for suggestions (o7)"});
+    }
+    if (!options.text && !options.author) {
+      return report(util::Error{ErrorCode::kInvalidArgument,
+                                "comments edit " + id.text() + " needs --text or --author"});
+    }
+    auto c = site.store->comment_by_id(id.id);
+    if (!c) return report(util::Error{c.error().code, "no comment " + id.text()});
+    std::string text;
+    apply(options.text, site::form::kMaxCommentChars, "The text", text);
+    apply(options.author, site::form::kMaxAuthorChars, "The name", c->author_name);
+    if (status != 0) return status;
+    if (options.text) {
+      if (util::trim(text).empty()) {
+        return report(util::Error{ErrorCode::kInvalidArgument, "The text is empty"});
+      }
+      c->body_html = render::plain_text_to_html(text);
+    }
+    if (auto saved = site.store->save_comment(*c); !saved) return report(saved.error());
+    std::cout << "Edited comment " << id.text() << " on entry " << c->entry_id << " ("
+              << content::to_string(c->status) << ").\n";
+    return 0;
+  }
+  if (options.text || options.author) {
+    return report(util::Error{ErrorCode::kInvalidArgument,
+                              "a suggestion has --name, --url, --region and --description; "
+                              "--text and --author are for comments (c12)"});
+  }
+  if (!options.name && !options.url && !options.region && !options.description) {
+    return report(util::Error{
+        ErrorCode::kInvalidArgument,
+        "comments edit " + id.text() + " needs --name, --url, --region or --description"});
+  }
+  auto o = site.store->organization_by_id(id.id);
+  if (!o) return report(util::Error{o.error().code, "no organization " + id.text()});
+  apply(options.name, site::form::kMaxOrgNameChars, "The name", o->name);
+  apply(options.url, site::form::kMaxOrgUrlChars, "The website", o->url);
+  apply(options.region, site::form::kMaxOrgRegionChars, "The region", o->region);
+  apply(options.description, site::form::kMaxOrgDescriptionChars, "The description",
+        o->description);
+  if (status != 0) return status;
+  if (util::trim(o->name).empty()) {
+    return report(util::Error{ErrorCode::kInvalidArgument, "The name is empty"});
+  }
+  if (!o->url.empty() && !o->url.starts_with("http://") && !o->url.starts_with("https://")) {
+    return report(util::Error{ErrorCode::kInvalidArgument,
+                              "The website must start with http:// or https://"});
+  }
+  if (auto saved = site.store->save_organization(*o); !saved) return report(saved.error());
+  std::cout << "Edited suggestion " << id.text() << " (" << content::to_string(o->status) << ").\n";
+  return 0;
+}
+
 }  // namespace
 
 CLI::App* add_comments_command(CLI::App& app, CommentsOptions& options) {
@@ -243,9 +336,9 @@ CLI::App* add_comments_command(CLI::App& app, CommentsOptions& options) {
   command->add_option("DIR", options.dir, "Site directory")->required();
   command
       ->add_option("ACTION", options.action,
-                   "list (pending first), show ID, approve ID, spam ID or trash ID")
+                   "list (pending first), show ID, approve ID, spam ID, trash ID or edit ID")
       ->required()
-      ->check(CLI::IsMember({"list", "show", "approve", "spam", "trash"}));
+      ->check(CLI::IsMember({"list", "show", "approve", "spam", "trash", "edit"}));
   command->add_option("ID", options.id, "c12 (comment), o7 (suggested organization) or 12");
   command->add_option("--status", options.status, "list: only this status")
       ->check(CLI::IsMember({"pending", "approved", "spam", "trash", "all"}))
@@ -253,6 +346,13 @@ CLI::App* add_comments_command(CLI::App& app, CommentsOptions& options) {
   command->add_option("--limit", options.limit, "list: at most this many lines; 0 for all")
       ->check(CLI::Range(0, 1 << 30))
       ->capture_default_str();
+  command->add_option("--text", options.text, "edit: a comment's new text (- reads stdin)");
+  command->add_option("--author", options.author, "edit: a comment's author name");
+  command->add_option("--name", options.name, "edit: a suggestion's organization name");
+  command->add_option("--url", options.url, "edit: a suggestion's website");
+  command->add_option("--region", options.region, "edit: a suggestion's region");
+  command->add_option("--description", options.description,
+                      "edit: what the organization does (- reads stdin)");
   return command;
 }
 
@@ -273,6 +373,7 @@ int run_comments(const CommentsOptions& options) {
   if (!site) return report(site.error());
   if (options.action == "list") return run_list(*site->store, options);
   if (options.action == "show") return run_show(*site, *id);
+  if (options.action == "edit") return run_edit(*site, *id, options);
   return run_moderate(*site, *id, options.action);
 }
 

@@ -284,6 +284,70 @@ TEST_F(CommentsTest, CommentIsModeratedFromTheCommandLineWhileTheServerRuns) {
             std::string::npos);
 }
 
+TEST_F(CommentsTest, ModeratorEditsACommentAndASuggestionFromTheCommandLine) {
+  Form form = comment_form(port(), kIntroduction, "Edited Reader", "Teh wells were dry.");
+  wait_fill_time();
+  ASSERT_EQ(submit(port(), form).status, 303);
+  const std::string id = listed_id(site(), "Edited Reader");
+  moderate(site(), {"approve", id});
+  ASSERT_TRUE(eventually([&] {
+    return get(port(), kIntroduction).body.find("Teh wells were dry.") != std::string::npos;
+  }));
+
+  // New text from standard input, shown as text, on the cached page at once; status kept.
+  const CommandResult edited = run_reelpress(
+      {"comments", site().string(), "edit", id, "--text", "-", "--author", "Edited <Reader>"},
+      "The wells were dry.\n\n<b>Second</b> paragraph.\n");
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  EXPECT_NE(edited.output.find("Edited comment " + id), std::string::npos) << edited.output;
+  EXPECT_NE(edited.output.find("(approved)"), std::string::npos) << edited.output;
+  ASSERT_TRUE(eventually([&] {
+    return get(port(), kIntroduction).body.find("The wells were dry.") != std::string::npos;
+  })) << "the edit must reach the running server's cache";
+  const std::string page = get(port(), kIntroduction).body;
+  EXPECT_EQ(page.find("Teh wells"), std::string::npos);
+  EXPECT_NE(page.find("&lt;b&gt;Second&lt;/b&gt; paragraph."), std::string::npos);
+  EXPECT_NE(page.find("Edited &lt;Reader&gt;"), std::string::npos);
+  EXPECT_EQ(tidy_errors(page), "");
+
+  // What an edit may not do: options of the other kind, nothing to change, too long, not UTF-8.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"edit", id, "--name", "x"},
+                                               {"edit", id},
+                                               {"edit", id, "--author", std::string(101, 'a')},
+                                               {"edit", id, "--text", "bad \xff byte"},
+                                               {"edit", id, "--text", "  "}}) {
+    std::vector<std::string> argv = {"comments", site().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CommandResult r = run_reelpress(argv);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("reelpress: "), std::string::npos) << r.output;
+  }
+  EXPECT_NE(moderate(site(), {"show", id}).find("The wells were dry."), std::string::npos);
+
+  // A suggestion: fields by option, the description from standard input.
+  auto suggest = read_form(get(port(), kOrganizations).body, "suggest-form");
+  ASSERT_TRUE(suggest);
+  suggest->set("org_name", "Dry Wels Fund");
+  suggest->set("org_url", "https://wells.example.org");
+  suggest->set("org_description", "Diggs wells.");
+  suggest->set("org_region", "Atacama");
+  wait_fill_time();
+  ASSERT_EQ(submit(port(), *suggest).status, 303);
+  const std::string org = listed_id(site(), "Diggs wells.");
+  ASSERT_EQ(org.front(), 'o') << org;
+  const CommandResult fixed = run_reelpress(
+      {"comments", site().string(), "edit", org, "--name", "Dry Wells Fund", "--description", "-"},
+      "Digs and repairs wells.");
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_EQ(run_reelpress({"comments", site().string(), "edit", org, "--url", "ftp://x"}).exit_code,
+            2);
+  const std::string shown = moderate(site(), {"show", org});
+  EXPECT_NE(shown.find("Dry Wells Fund"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Digs and repairs wells."), std::string::npos) << shown;
+  EXPECT_NE(shown.find("(pending)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("https://wells.example.org"), std::string::npos) << shown;
+}
+
 TEST_F(CommentsTest, ReplyFormWorksWithoutJavaScript) {
   const Response page = get(port(), kOrganizations);
   const std::size_t link = page.body.find("href=\"?replytocom=5#respond\"");
