@@ -8,6 +8,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <optional>
@@ -59,6 +60,9 @@ struct HttpServer::Impl {
   AccessLog access_log;
   SessionContext context{handler, options, access_log};
   std::vector<std::unique_ptr<Worker>> workers;
+  // After workers: destroyed (stopped and joined) first, so that no form handler still runs
+  // on a session's request when the workers' sessions go.
+  std::optional<asio::thread_pool> form_pool;
   // These live on workers[0] and are touched only from its thread once run() began.
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::steady_timer> flush_timer;
@@ -72,6 +76,10 @@ util::Status HttpServer::Impl::start() {
   if (!workers.empty()) return util::fail(util::ErrorCode::kInvalidArgument, "already started");
   int threads = std::max(1, options.threads);
   for (int i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>(context));
+  if (options.form_threads > 0) {
+    form_pool.emplace(static_cast<std::size_t>(options.form_threads));
+    context.form_pool = &*form_pool;
+  }
   asio::io_context& first = workers[0]->io_context();
   if (util::Status listening = listen(first); !listening) {
     workers.clear();

@@ -13,7 +13,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -47,6 +49,13 @@ class FakeHandler : public site::Handler {
       response.body = big_;
     } else if (request.path == "/throw") {
       throw std::runtime_error("template exploded");
+    } else if (request.path == "/hold") {
+      // Blocks (as a form post waiting for the database writer would) until release().
+      std::unique_lock lock(hold_mutex_);
+      held_ = true;
+      hold_changed_.notify_all();
+      hold_changed_.wait(lock, [this] { return released_; });
+      response.body = site::make_body("held " + request.body, 0, false);
     } else if (request.path == "/slow") {
       std::this_thread::sleep_for(400ms);
       response.body = site::make_body("slow done", 0, false);
@@ -82,7 +91,22 @@ class FakeHandler : public site::Handler {
   const std::shared_ptr<const site::Body>& big() const { return big_; }
   int calls() const { return calls_; }
 
+  // Waits until a request to /hold is blocked in the handler; false after 5 s.
+  bool wait_until_held() {
+    std::unique_lock lock(hold_mutex_);
+    return hold_changed_.wait_for(lock, 5s, [this] { return held_; });
+  }
+  void release() {
+    std::lock_guard lock(hold_mutex_);
+    released_ = true;
+    hold_changed_.notify_all();
+  }
+
  private:
+  std::mutex hold_mutex_;
+  std::condition_variable hold_changed_;
+  bool held_ = false;
+  bool released_ = false;
   std::shared_ptr<const site::Body> big_;
   std::atomic<int> calls_{0};
 };
@@ -224,6 +248,48 @@ class RunningServer {
   HttpServer server_;
   std::thread thread_;
 };
+
+// One worker thread, and a form post that blocks in its handler: the worker still answers
+// reads, because posts run on the form pool.
+TEST(HttpServer, ABlockedFormPostDoesNotHoldUpReadsOnItsWorker) {
+  ServerOptions options = test_options();
+  options.threads = 1;
+  options.form_threads = 1;
+  RunningServer s(options);
+  Client poster(s.port());
+  poster.send("POST /hold HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(s.handler().wait_until_held());
+
+  Client reader(s.port());
+  for (int i = 0; i < 3; ++i) {
+    auto page = reader.get("/big");
+    ASSERT_TRUE(page) << "a read waited for the blocked post";
+    EXPECT_EQ(page->status, 200);
+  }
+  s.handler().release();
+  auto posted = poster.read();
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->body, "held hello");
+  // The post's connection goes on as usual afterwards.
+  auto next = poster.get("/big");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST(HttpServer, StopWhileAFormPostIsRunningWaitsForIt) {
+  ServerOptions options = test_options();
+  options.threads = 1;
+  RunningServer s(options);
+  Client poster(s.port());
+  poster.send("POST /hold HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\nhi");
+  ASSERT_TRUE(s.handler().wait_until_held());
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(200ms);
+    s.handler().release();
+  });
+  s.stop();  // Must neither crash nor leave the handler running on a freed request.
+  releaser.join();
+}
 
 TEST(HttpServer, EndpointNamesTheBoundPort) {
   RunningServer s;

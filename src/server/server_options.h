@@ -2,6 +2,7 @@
 // caller's business (src/cli/); the server only reads this struct.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,9 @@ struct ServerOptions {
   uint16_t port = 8080;
   // Worker threads, each with its own event loop. 0 or less means one.
   int threads = static_cast<int>(std::thread::hardware_concurrency());
+  // Threads that run POST handlers (reader forms: they wait for the database's one writer),
+  // so that the workers keep serving reads meanwhile. 0: POSTs run on the workers.
+  int form_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
   // Request line plus header fields; larger requests get 431 and the connection is closed.
   size_t header_limit = 16 * 1024;
   // Request body (forms); larger bodies get 413 and the connection is closed.

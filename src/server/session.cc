@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
@@ -241,16 +242,29 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
       const tcp::endpoint remote = socket_.remote_endpoint(ec);
       if (!ec) request_.client_address = remote.address().to_string();
     }
-    try {
-      response = context_.handler.handle(request_);
-    } catch (const std::exception& e) {
-      std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
-                << message.target() << ": " << e.what() << '\n';
-      response = error_response(500);
-    } catch (...) {
-      std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
-                << message.target() << '\n';
-      response = error_response(500);
+    auto handle = [this, &message]() -> site::Response {
+      try {
+        return context_.handler.handle(request_);
+      } catch (const std::exception& e) {
+        std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
+                  << message.target() << ": " << e.what() << '\n';
+      } catch (...) {
+        std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
+                  << message.target() << '\n';
+      }
+      return error_response(500);
+    };
+    if (request_.method == site::Method::kPost && context_.form_pool != nullptr) {
+      // A form post waits for the database's single writer; on the form pool it does not
+      // hold up this worker's other connections, which go on reading cached pages. This
+      // coroutine sleeps meanwhile and nothing else touches request_ or message.
+      using PoolExecutor = asio::thread_pool::executor_type;
+      response = co_await asio::co_spawn(
+          context_.form_pool->get_executor(),
+          [&handle]() -> asio::awaitable<site::Response, PoolExecutor> { co_return handle(); },
+          asio::use_awaitable_t<Executor>());
+    } else {
+      response = handle();
     }
   }
   RequestFacts facts;

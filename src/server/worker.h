@@ -9,6 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -24,6 +25,8 @@ struct SessionContext {
   site::Handler& handler;
   const ServerOptions& options;
   AccessLog& access_log;
+  // Where POST handlers run (ServerOptions::form_threads); null: on the worker itself.
+  boost::asio::thread_pool* form_pool = nullptr;
   // Set by HttpServer::stop() on the calling thread, before the workers hear of it, so a
   // response being prepared right then already says "Connection: close".
   std::atomic<bool> stop_requested{false};
