@@ -2,7 +2,6 @@
 // caller's business (src/cli/); the server only reads this struct.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -20,9 +19,11 @@ struct ServerOptions {
   uint16_t port = 8080;
   // Worker threads, each with its own event loop. 0 or less means one.
   int threads = static_cast<int>(std::thread::hardware_concurrency());
-  // Threads that run POST handlers (reader forms: they wait for the database's one writer),
-  // so that the workers keep serving reads meanwhile. 0: POSTs run on the workers.
-  int form_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
+  // Threads that run POST handlers (reader forms), so that the workers keep serving reads
+  // while posts wait for the database's one writer. Waiting is most of what they do, and
+  // posts that wait together commit together (store/group_commit.h): a few threads per core.
+  // 0: POSTs run on the workers.
+  int form_threads = 4;
   // Request line plus header fields; larger requests get 431 and the connection is closed.
   size_t header_limit = 16 * 1024;
   // Request body (forms); larger bodies get 413 and the connection is closed.

@@ -428,8 +428,8 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
     case SpamOutcome::kApproved: status = ModerationStatus::kApproved; break;
   }
 
-  // The digest and the row go in one transaction: a replay saves nothing, and a failed save
-  // records nothing, so sending the same form again then works.
+  // The digest and the row go in one transaction (a savepoint of a group commit): a replay
+  // saves nothing, and a failed save records nothing, so sending the same form again works.
   const std::string digest = submission_digest(a.draft.token, request.body);
   const util::UnixTime expires_at =
       a.token.issued_at + std::int64_t{ctx.settings.form_token_hours} * 3600;
@@ -438,7 +438,7 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
       a.kind == FormKind::kComment ? render::plain_text_to_html(a.draft.text) : std::string();
   content::Id saved_id = 0;
   bool replay = false;
-  const util::Status stored = store_.transaction([&]() -> util::Status {
+  const util::Status stored = commits_.run([&]() -> util::Status {
     auto fresh = store_.record_submission(digest, expires_at);
     if (!fresh) return util::fail(fresh.error());
     if (!*fresh) {

@@ -43,6 +43,7 @@
 #include "site/http.h"
 #include "site/pages.h"
 #include "site/rate_limiter.h"
+#include "store/group_commit.h"
 #include "store/store.h"
 
 namespace reelpress::site {
@@ -71,7 +72,7 @@ class Submissions {
   // Every reference must outlive this object.
   Submissions(store::Store& store, const Pages& pages, const FormTokens& tokens,
               RateLimiter& limiter)
-      : store_(store), pages_(pages), tokens_(tokens), limiter_(limiter) {}
+      : store_(store), commits_(store), pages_(pages), tokens_(tokens), limiter_(limiter) {}
 
   // ctx: the settings, snapshot and time to work with (ctx.path is ignored).
   Response comment(const Request& request, const PageContext& ctx);
@@ -95,6 +96,8 @@ class Submissions {
   static constexpr std::size_t kMaxCachedEntries = 4096;
 
   store::Store& store_;
+  // Posts arriving together (from the server's form threads) commit together.
+  store::GroupCommit commits_;
   const Pages& pages_;
   const FormTokens& tokens_;
   RateLimiter& limiter_;

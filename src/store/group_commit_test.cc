@@ -1,0 +1,169 @@
+#include "store/group_commit.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace reelpress::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class GroupCommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "reelpress-group-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto opened = sqlite::SqliteStore::open((dir_ / "content.db").string());
+    ASSERT_TRUE(opened) << opened.error().describe();
+    store_ = std::move(*opened);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // Records `digest`; kConflict when it was there already (as a replayed form is).
+  Status record(const std::string& digest) {
+    auto fresh = store_->record_submission(digest, 4102444800);
+    if (!fresh) return util::fail(fresh.error());
+    if (!*fresh) return util::fail(util::ErrorCode::kConflict, "replayed " + digest);
+    return {};
+  }
+  bool recorded(const std::string& digest) {
+    // Recording again says whether it was kept; the probe itself is rolled back.
+    bool was_there = false;
+    (void)store_->transaction([&]() -> Status {
+      auto fresh = store_->record_submission(digest, 4102444800);
+      was_there = fresh && !*fresh;
+      return util::fail(util::ErrorCode::kConflict, "probe, rolled back");
+    });
+    return was_there;
+  }
+
+  // Starts a call whose work blocks until `release` counts down, and waits until it holds
+  // the batch; calls made meanwhile then queue up for the next batch.
+  std::thread hold_a_batch(std::latch& release) {
+    inside_ = false;
+    std::thread holder([&release, this] {
+      EXPECT_TRUE(commits_->run([&]() -> Status {
+        inside_ = true;
+        release.wait();
+        return record("holder");
+      }));
+    });
+    while (!inside_) std::this_thread::sleep_for(1ms);
+    return holder;
+  }
+
+  void wait_for_waiting(std::size_t n) {
+    for (int i = 0; i < 5000 && commits_->waiting() < n; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(commits_->waiting(), n);
+  }
+
+  fs::path dir_;
+  std::atomic<bool> inside_ = false;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<GroupCommit> commits_;
+};
+
+TEST_F(GroupCommitTest, ALoneCallIsItsOwnTransaction) {
+  commits_ = std::make_unique<GroupCommit>(*store_);
+  EXPECT_TRUE(commits_->run([&] { return record("a"); }));
+  EXPECT_TRUE(recorded("a"));
+  EXPECT_EQ(commits_->commits(), 1u);
+  EXPECT_EQ(commits_->runs(), 1u);
+}
+
+TEST_F(GroupCommitTest, CallsThatWaitMeanwhileCommitTogetherAndAFailureUndoesOnlyItsOwn) {
+  commits_ = std::make_unique<GroupCommit>(*store_);
+  ASSERT_TRUE(commits_->run([&] { return record("old"); }));
+  std::latch release(1);
+  std::thread holder = hold_a_batch(release);
+
+  std::vector<std::thread> callers;
+  std::vector<Status> results(5);
+  for (int i = 0; i < 5; ++i) {
+    callers.emplace_back([&, i] {
+      results[i] = commits_->run([&, i]() -> Status {
+        if (i == 2) {
+          // Writes, then fails: its write must go, the others' stay.
+          if (auto s = record("failing"); !s) return s;
+          return util::fail(util::ErrorCode::kInvalidArgument, "refused");
+        }
+        if (i == 4) return record("old");  // A replay.
+        return record("caller-" + std::to_string(i));
+      });
+    });
+  }
+  wait_for_waiting(5);
+  release.count_down();
+  holder.join();
+  for (std::thread& t : callers) t.join();
+
+  EXPECT_TRUE(results[0]);
+  EXPECT_TRUE(results[1]);
+  EXPECT_TRUE(results[3]);
+  ASSERT_FALSE(results[2]);
+  EXPECT_EQ(results[2].error().code, util::ErrorCode::kInvalidArgument);
+  ASSERT_FALSE(results[4]);
+  EXPECT_EQ(results[4].error().code, util::ErrorCode::kConflict);
+  EXPECT_TRUE(recorded("holder"));
+  EXPECT_TRUE(recorded("caller-0"));
+  EXPECT_TRUE(recorded("caller-3"));
+  EXPECT_FALSE(recorded("failing"));
+  // The first call, the holder's batch, and one batch for the five that waited.
+  EXPECT_EQ(commits_->commits(), 3u);
+  EXPECT_EQ(commits_->runs(), 7u);
+}
+
+TEST_F(GroupCommitTest, BatchesAreBoundedAndEveryCallIsServed) {
+  commits_ = std::make_unique<GroupCommit>(*store_, /*max_batch=*/2);
+  std::latch release(1);
+  std::thread holder = hold_a_batch(release);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 5; ++i) {
+    callers.emplace_back([&, i] {
+      EXPECT_TRUE(commits_->run([&, i] { return record("c" + std::to_string(i)); }));
+    });
+  }
+  wait_for_waiting(5);
+  release.count_down();
+  holder.join();
+  for (std::thread& t : callers) t.join();
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(recorded("c" + std::to_string(i)));
+  EXPECT_EQ(commits_->commits(), 4u);  // The holder's, then 2 + 2 + 1.
+}
+
+TEST_F(GroupCommitTest, ManyThreadsLoseNothing) {
+  commits_ = std::make_unique<GroupCommit>(*store_);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        EXPECT_TRUE(commits_->run(
+            [&, t, i] { return record(std::to_string(t) + "-" + std::to_string(i)); }));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(commits_->runs(), 400u);
+  EXPECT_LE(commits_->commits(), 400u);
+  for (int t = 0; t < 8; ++t) {
+    for (int i = 0; i < 50; ++i) EXPECT_TRUE(recorded(std::to_string(t) + "-" + std::to_string(i)));
+  }
+}
+
+}  // namespace
+}  // namespace reelpress::store
