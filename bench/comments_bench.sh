@@ -7,7 +7,9 @@
 # entry's comment form, and then:
 #   1. reads alone: wrk GETs the entry page for DURATION seconds;
 #   2. reads and writes together: wrk POSTs the form (a valid token, every body different,
-#      bench/comments_post.lua) while another wrk GETs the same page.
+#      bench/comments_post.lua) as fast as it is answered while another wrk GETs the page;
+#   3. the same with posts paced at the target rate (RATE, 2,000/s): what readers see while
+#      the site takes comments at that rate.
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
@@ -23,6 +25,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-build}
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-16}
+rate=${RATE:-2000}
 threads=${THREADS:-$(nproc)}
 results="$root/bench/results/comments.txt"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
@@ -92,6 +95,19 @@ committed=$((after - before))
 posted=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/write.txt")
 acknowledged=$((posted - $(errors "$work/write.txt")))
 accepted_per_s=$(awk -v n="$committed" -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
+
+# 3. Reads while posts come at the target rate.
+# Many connections, each waiting between posts; the wait leaves about 4 ms for the answer.
+paced_connections=64
+delay_ms=$(awk -v c="$paced_connections" -v r="$rate" 'BEGIN { printf "%d", c * 1000 / r - 4 }')
+before_paced=$(count)
+RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=p RP_DELAY_MS=$delay_ms wrk -t1 -c"$paced_connections" \
+  -d"${duration}s" -s "$root/bench/comments_post.lua" "$base" >"$work/write-paced.txt" &
+writer=$!
+wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-paced.txt"
+wait "$writer"
+cpu3=$(cpu_ticks)
+paced_per_s=$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
 journal=$(sqlite3 "$site/content.db" "PRAGMA journal_mode")
 
 # CPU per request: a read from phase 1; an accepted post from phase 2, less its reads' share.
@@ -115,6 +131,8 @@ row() { printf "| %-32s | %14s | %16s | %14s | %18s |\n" "$@"; }
   row "reads alone" "$reads_alone" "-" "-" "$(cores $((cpu1 - cpu0)))"
   row "reads + comment posts" "$reads_mixed" "$accepted_per_s" "$(errors "$work/write.txt")" \
     "$(cores $((cpu2 - cpu1)))"
+  row "reads + posts paced at $rate/s" "$(rps "$work/read-paced.txt")" "$paced_per_s" \
+    "$(errors "$work/write-paced.txt")" "$(cores $((cpu3 - cpu2)))"
   echo
   echo "Committed $committed comments in ${duration} s ($acknowledged acknowledged with 303); target >= 2000/s."
   echo "Server CPU per request: ${read_us} us per page read (a cache hit), ${post_us} us per accepted" \

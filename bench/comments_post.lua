@@ -8,6 +8,15 @@ local entry = os.getenv("RP_ENTRY")
 local run = os.getenv("RP_RUN") or ""  -- Tells runs with the same token apart.
 local threads = {}
 
+-- RP_DELAY_MS paces each connection (wrk waits that long before each of its requests), to
+-- post at a chosen rate instead of as fast as the server answers.
+local delay_ms = tonumber(os.getenv("RP_DELAY_MS") or "")
+if delay_ms then
+  function delay()
+    return delay_ms
+  end
+end
+
 function setup(thread)
   thread:set("id", #threads + 1)
   table.insert(threads, thread)
