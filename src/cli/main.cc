@@ -8,6 +8,7 @@
 
 #include "cli/comments_command.h"
 #include "cli/demo_content.h"
+#include "cli/export_command.h"
 #include "cli/import_command.h"
 #include "cli/site_directory.h"
 #include "render/theme.h"
@@ -187,6 +188,14 @@ int main(int argc, char** argv) {
                      "A copy of the old site's wp-content/uploads folder: its files are copied "
                      "into the site's media/ and served at their old URLs");
 
+  std::string format = "static";
+  std::string out;
+  auto* exporter = app.add_subcommand(
+      "export", "Export the whole site as an offline copy (a static tree nginx serves as is)");
+  exporter->add_option("DIR", dir, "Site directory")->required();
+  exporter->add_option("--format", format, "static")->capture_default_str();
+  exporter->add_option("--out", out, "Where to write it (a folder for static)")->required();
+
   CommentsOptions comments_options;
   auto* comments = add_comments_command(app, comments_options);
 
@@ -209,6 +218,7 @@ int main(int argc, char** argv) {
     if (*archive) return run_archive(dir, state, banner);
     if (*import) return run_import(dir, file, uploads);
     if (*comments) return run_comments(comments_options);
+    if (*exporter) return run_export(dir, format, out);
   } catch (const std::exception& e) {
     std::cerr << "reelpress: " << e.what() << "\n";
     return kFailure;

@@ -38,6 +38,9 @@ struct SiteSettings {
   std::string language = "en";  // BCP 47, for <html lang> and exports.
   std::string permalink = std::string(kDefaultPermalink);
   int posts_per_page = 10;  // 1..100
+  // Not in site.toml: set by exports, which render an offline copy. Pages then carry no
+  // forms (nothing could receive them), as in archive mode, but no archive banner.
+  bool offline = false;
   // [archive]
   bool archived = false;
   std::string banner = std::string(kDefaultBanner);  // First line: headline; others: detail.

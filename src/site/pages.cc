@@ -266,7 +266,9 @@ int rows_for(const std::string& text) {
 bool accepts_submissions(const content::Entry& entry, const config::SiteSettings& settings,
                          util::UnixTime now) {
   if (entry.status != content::EntryStatus::kPublished || !entry.password.empty()) return false;
-  if (!entry.comments_open || !settings.comments_enabled || settings.archived) return false;
+  if (!entry.comments_open || !settings.comments_enabled || settings.archived || settings.offline) {
+    return false;
+  }
   if (settings.comments_close_after_days > 0 &&
       now - entry.published_at >= std::int64_t{settings.comments_close_after_days} * 86400) {
     return false;
@@ -564,8 +566,10 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
                                    : std::to_string(n) + " Comments";
     std::string closed_note;
     if (!open) {
-      closed_note = ctx.settings.archived ? "Comments are closed: this site is archived."
-                                          : "Comments are closed.";
+      closed_note = ctx.settings.archived  ? "Comments are closed: this site is archived."
+                    : ctx.settings.offline ? "This is an offline copy: comments cannot be sent "
+                                             "from it."
+                                           : "Comments are closed.";
     }
     const std::string entry_path = ctx.snapshot.entry_path(e);
     mstch::node pagination = false;

@@ -371,7 +371,7 @@ Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, cons
   }
   Response r;
   r.status = status;
-  r.body = make_body(std::move(rendered->html), rendered->last_modified, true);
+  r.body = make_body(std::move(rendered->html), rendered->last_modified, options_.compress);
   if (rendered->has_form) r.headers.emplace_back("Cache-Control", kFormPageCacheControl);
   return r;
 }
@@ -388,7 +388,7 @@ Response SiteHandler::error_response(const State& state, int status) {
       body = make_body("<!DOCTYPE html><title>Error</title><p>" + error_text(status).first + "</p>",
                        0, false);
     } else {
-      body = make_body(std::move(*html), 0, true);
+      body = make_body(std::move(*html), 0, options_.compress);
       const std::size_t bytes = body->identity.size() + body->gzip.size() + body->brotli.size();
       cache_.insert(key, std::make_shared<CachedResponse>(CachedResponse{status, "", body, 0}),
                     bytes);
@@ -410,7 +410,7 @@ Response SiteHandler::asset(const std::string& name) {
     const render::Asset* a = theme_->asset(name);
     if (!a) return error_page(404);
     r.content_type = a->content_type;
-    r.body = make_body(a->bytes, 0, a->content_type.starts_with("text/"));
+    r.body = make_body(a->bytes, 0, options_.compress && a->content_type.starts_with("text/"));
     const std::size_t bytes = r.body->identity.size() + r.body->gzip.size() + r.body->brotli.size();
     cache_.insert(key,
                   std::make_shared<CachedResponse>(CachedResponse{200, r.content_type, r.body, 0}),

@@ -45,6 +45,9 @@ class SiteHandler final : public Handler {
     std::chrono::milliseconds poll_interval{100};
     // The site's media folder, served at /files/ and /wp-content/uploads/; empty: none.
     std::filesystem::path media_root;
+    // Make the gzip and brotli forms of pages (for clients); exports, which write the bytes
+    // once, turn it off.
+    bool compress = true;
   };
 
   // Fails when the settings' permalink pattern is invalid or the store cannot be read. The

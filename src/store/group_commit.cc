@@ -32,7 +32,8 @@ Status GroupCommit::run(const std::function<Status()>& work) {
       });
     } catch (const std::exception& e) {
       // The store rolled back; every caller learns it, and the next batch gets a leader.
-      committed = util::fail(util::ErrorCode::kInternal, std::string("a write failed: ") + e.what());
+      committed =
+          util::fail(util::ErrorCode::kInternal, std::string("a write failed: ") + e.what());
     }
     lock.lock();
     for (Pending* p : batch) {

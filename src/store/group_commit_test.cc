@@ -134,9 +134,8 @@ TEST_F(GroupCommitTest, BatchesAreBoundedAndEveryCallIsServed) {
   std::thread holder = hold_a_batch(release);
   std::vector<std::thread> callers;
   for (int i = 0; i < 5; ++i) {
-    callers.emplace_back([&, i] {
-      EXPECT_TRUE(commits_->run([&, i] { return record("c" + std::to_string(i)); }));
-    });
+    callers.emplace_back(
+        [&, i] { EXPECT_TRUE(commits_->run([&, i] { return record("c" + std::to_string(i)); })); });
   }
   wait_for_waiting(5);
   release.count_down();

@@ -1049,6 +1049,11 @@ TEST_P(StoreContractTest, RedirectsRoundTripAndReplaceTheSamePath) {
   must(store().save_redirect(moved));
   EXPECT_EQ(dump(must(store().redirect_from("/old-story/12/"))), dump(moved));
   expect_error(store().redirect_from("/never/"), ErrorCode::kNotFound);
+
+  const std::vector<Redirect> all = must(store().redirects());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(dump(all[0]), dump(to_path));  // By from_path.
+  EXPECT_EQ(dump(all[1]), dump(moved));
 }
 
 // ---- Transactions ------------------------------------------------------------------------

@@ -1457,6 +1457,22 @@ Result<Redirect> SqliteStore::redirect_from(const std::string& path) {
   });
 }
 
+Result<std::vector<Redirect>> SqliteStore::redirects() {
+  return read<std::vector<Redirect>>([&](Connection& c) -> Result<std::vector<Redirect>> {
+    auto statement =
+        c.prepare("SELECT from_path, entry_id, to_path FROM redirects ORDER BY from_path");
+    if (!statement) return fail(std::move(statement.error()));
+    std::vector<Redirect> out;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return fail(std::move(row.error()));
+      if (!*row) break;
+      out.push_back(Redirect{statement->text(0), statement->optional_int64(1), statement->text(2)});
+    }
+    return out;
+  });
+}
+
 #undef REELPRESS_ENTRY_COLUMNS
 #undef REELPRESS_ORGANIZATION_COLUMNS
 

@@ -134,6 +134,7 @@ class SqliteStore final : public Store {
 
   Status save_redirect(const content::Redirect& redirect) override;
   Result<content::Redirect> redirect_from(const std::string& path) override;
+  Result<std::vector<content::Redirect>> redirects() override;
 
   // How many SQLite connections are open: 1 for ":memory:", else one per thread that has
   // called and not yet exited, plus the writer once something was written. For tests and

@@ -1,0 +1,179 @@
+#include "archive/site_crawl.h"
+
+#include <deque>
+#include <unordered_set>
+
+#include "util/text.h"
+
+namespace reelpress::archive {
+namespace {
+
+using util::ErrorCode;
+
+constexpr content::EntryKind kEveryKind[] = {
+    content::EntryKind::kArticle,      content::EntryKind::kPage,
+    content::EntryKind::kIntroduction, content::EntryKind::kOrganizations,
+    content::EntryKind::kVideo,        content::EntryKind::kTranscript,
+    content::EntryKind::kMap,          content::EntryKind::kResources,
+    content::EntryKind::kLessonPlan};
+
+// A path as a request target: decoded first (if it decodes) so that nothing is encoded twice.
+std::string as_target(std::string_view path) {
+  auto decoded = util::percent_decode(path);
+  return util::percent_encode_path(decoded ? *decoded : std::string(path));
+}
+
+// The few references an attribute value written by the theme or the sanitizer can hold.
+std::string decode_attribute(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '&') {
+      out.push_back(value[i]);
+      continue;
+    }
+    const std::size_t semicolon = value.find(';', i);
+    const std::string_view name = semicolon == std::string_view::npos
+                                      ? std::string_view()
+                                      : value.substr(i + 1, semicolon - i - 1);
+    if (name == "amp") {
+      out.push_back('&');
+    } else if (name == "quot") {
+      out.push_back('"');
+    } else if (name == "#39" || name == "apos") {
+      out.push_back('\'');
+    } else if (name == "lt") {
+      out.push_back('<');
+    } else if (name == "gt") {
+      out.push_back('>');
+    } else {
+      out.push_back('&');
+      continue;
+    }
+    i = semicolon;
+  }
+  return out;
+}
+
+// The directory of a page's path, for relative links: "/a/b/" -> "/a/b/", "/a/b" -> "/a/".
+std::string directory_of(std::string_view page_path) {
+  const std::size_t slash = page_path.rfind('/');
+  return std::string(page_path.substr(0, slash + 1));
+}
+
+}  // namespace
+
+std::vector<std::string> links_of(std::string_view html, std::string_view base_url,
+                                  std::string_view page_path) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t href = html.find(" href=", at);
+    const std::size_t src = html.find(" src=", at);
+    const std::size_t found = std::min(href, src);
+    if (found == std::string_view::npos) break;
+    std::size_t value_start = found + (found == href ? 6 : 5);
+    at = value_start;
+    if (value_start >= html.size() || (html[value_start] != '"' && html[value_start] != '\'')) {
+      continue;
+    }
+    const char quote = html[value_start++];
+    const std::size_t value_end = html.find(quote, value_start);
+    if (value_end == std::string_view::npos) break;
+    at = value_end + 1;
+    std::string link = decode_attribute(html.substr(value_start, value_end - value_start));
+    link = std::string(util::trim(link));
+    // A static host serves the path whatever the query ("style.css?v=3" is style.css), and
+    // a query that chose a view ("?replytocom=5") names a page that is already listed.
+    if (const std::size_t end = link.find_first_of("?#"); end != std::string::npos) {
+      link.resize(end);
+    }
+    if (link.empty()) continue;
+    if (util::starts_with_ignoring_case(link, base_url) &&
+        (link.size() == base_url.size() || link[base_url.size()] == '/')) {
+      link = link.size() == base_url.size() ? "/" : link.substr(base_url.size());
+    } else if (link.starts_with("//") || link.find(':') < link.find('/')) {
+      continue;  // Another site, or a scheme (mailto:, https: elsewhere).
+    } else if (!link.starts_with("/")) {
+      link = directory_of(page_path) + link;
+    }
+    out.push_back(std::move(link));
+  }
+  return out;
+}
+
+util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
+                                                   const site::Snapshot& snapshot) {
+  std::vector<std::string> seeds = {"/"};
+  store::EntryQuery query;
+  query.kinds.assign(std::begin(kEveryKind), std::end(kEveryKind));
+  query.limit = 500;
+  for (query.offset = 0;; query.offset += query.limit) {
+    auto list = store.list_entries(query);
+    if (!list) return util::fail(list.error());
+    for (const content::Entry& entry : list->entries) {
+      seeds.push_back(as_target(snapshot.entry_path(entry)));
+    }
+    if (query.offset + query.limit >= list->total) break;
+  }
+  for (const content::Film& film : snapshot.films())
+    seeds.push_back(as_target(snapshot.film_url(film)));
+  auto redirects = store.redirects();
+  if (!redirects) return util::fail(redirects.error());
+  for (const content::Redirect& r : *redirects) seeds.push_back(as_target(r.from_path));
+  return seeds;
+}
+
+util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
+                        const std::string& base_url,
+                        const std::function<util::Status(const CrawledUrl&)>& visit) {
+  std::unordered_set<std::string> seen;                   // Decoded paths.
+  std::deque<std::pair<std::string, std::string>> queue;  // Target, linked from.
+  for (const std::string& seed : seeds) queue.emplace_back(seed, "");
+  const std::string host = [&] {
+    std::string_view rest = base_url;
+    if (const std::size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
+      rest.remove_prefix(scheme + 3);
+    }
+    return std::string(rest.substr(0, rest.find('/')));
+  }();
+  while (!queue.empty()) {
+    auto [target, from] = std::move(queue.front());
+    queue.pop_front();
+    auto decoded = util::percent_decode(target);
+    if (!decoded || !util::is_valid_utf8(*decoded) || !seen.insert(*decoded).second) continue;
+
+    site::Request request;
+    request.method = site::Method::kGet;
+    request.target = target;
+    request.path = *decoded;
+    request.host = host;
+    CrawledUrl url{*decoded, target, handler.handle(request), from};
+    if (url.response.status >= 500) {
+      return util::fail(ErrorCode::kInternal, "the page at " + url.path + " (linked from " +
+                                                  (from.empty() ? "the seeds" : from) +
+                                                  ") cannot be rendered: status " +
+                                                  std::to_string(url.response.status));
+    }
+    REELPRESS_RETURN_IF_ERROR(visit(url));
+    if (url.response.status == 301 || url.response.status == 302 || url.response.status == 308) {
+      for (const auto& [name, value] : url.response.headers) {
+        if (util::to_lower(name) != "location") continue;
+        for (std::string& link : links_of(" href=\"" + value + "\"", base_url, url.path)) {
+          queue.emplace_back(as_target(link), url.path);
+        }
+      }
+      continue;
+    }
+    if (url.response.status != 200 || !url.response.body ||
+        !url.response.content_type.starts_with("text/html")) {
+      continue;
+    }
+    for (std::string& link : links_of(url.response.body->identity, base_url, url.path)) {
+      queue.emplace_back(as_target(link), url.path);
+    }
+  }
+  return {};
+}
+
+}  // namespace reelpress::archive

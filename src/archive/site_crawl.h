@@ -1,0 +1,57 @@
+// Visits every public URL of a site through its Handler, in process, as a reader with no
+// cookies would: the pages, their comment pages, listings and their pages, films, assets and
+// media files, and the old addresses that redirect. The exporters (static, ZIM, WARC) are
+// built on it, so they all hold the same set of URLs and bytes the live site serves.
+//
+// It starts from seeds (the home page, every published entry, every redirect's old path) and
+// follows every link and embedded resource (href and src attributes) that stays on the site.
+// Queries and fragments are dropped: a static copy serves a path whatever its query
+// ("style.css?v=3"), and a query that picks a view ("?replytocom=5") is of a page listed
+// anyway.
+//
+// Example:
+//   auto seeds = crawl_seeds(store, *snapshot);
+//   crawl_site(handler, seeds, "http://www.example.org", [&](const CrawledUrl& url) {
+//     if (url.response.status == 200) write(url.path, *url.response.body);
+//     return util::Status{};
+//   });
+//
+// Errors: the visitor's first error stops the crawl and is returned; kInternal when the
+// handler answers 500 (a page that cannot render must not be exported silently). Pages that
+// answer 404 are visited too (a broken link): the visitor decides.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "site/http.h"
+#include "site/snapshot.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace reelpress::archive {
+
+struct CrawledUrl {
+  std::string path;    // Decoded ("/소금/"), as files are named and as nginx maps URLs.
+  std::string target;  // As requested: percent-encoded ("/%EC%86%8C%EA%B8%88/").
+  site::Response response;
+  std::string linked_from;  // The page whose link led here; empty for a seed.
+};
+
+// "/", every published entry and film, and every redirect's old path.
+util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
+                                                   const site::Snapshot& snapshot);
+
+// The same-site links and resources (href, src) of an HTML page at `page_path`, as paths
+// without fragment ("/a/b/", "/files/x.jpg"), relative ones resolved, in document order;
+// `base_url` ("http://www.example.org") names the site's own absolute links. Queries are
+// dropped; links to other sites or with another scheme (mailto:) are left out.
+std::vector<std::string> links_of(std::string_view html, std::string_view base_url,
+                                  std::string_view page_path);
+
+util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
+                        const std::string& base_url,
+                        const std::function<util::Status(const CrawledUrl&)>& visit);
+
+}  // namespace reelpress::archive
