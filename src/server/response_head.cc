@@ -320,6 +320,9 @@ std::string_view write_response_head(const site::Response& response, const Reque
   } else if (facts.http10) {
     head->append("Connection: keep-alive\r\n");
   }
+  if (!response.cache_control.empty() && is_safe_value(response.cache_control)) {
+    append_field(head, "Cache-Control", response.cache_control);
+  }
   for (const auto& [name, value] : response.headers) {
     if (is_token(name) && is_safe_value(value) && !is_server_owned(name, body != nullptr)) {
       append_field(head, name, value);

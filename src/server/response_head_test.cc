@@ -60,7 +60,7 @@ TEST(IfNoneMatch, WeakComparisonOverEveryRepresentation) {
 TEST(ResponseHead, WritesEveryHeaderOfAFullResponse) {
   site::Response response;
   response.body = std::make_shared<site::Body>(compressed_body());
-  response.headers = {{"Cache-Control", "max-age=60"}};
+  response.cache_control = "max-age=60";
   RequestFacts facts;
   facts.accept_encoding = "gzip";
   std::string head;

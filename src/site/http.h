@@ -48,13 +48,17 @@ std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_
 
 struct Response {
   int status = 200;
-  std::string content_type = "text/html; charset=utf-8";
+  // A view, so that sending a cached page allocates nothing: it must name a string that
+  // outlives the response (a literal, a static table, the theme's assets).
+  std::string_view content_type = "text/html; charset=utf-8";
+  // Sent as Cache-Control when not empty; a literal, like content_type.
+  std::string_view cache_control;
   std::shared_ptr<const Body> body;  // May be null for an empty body (301, 304, 204).
   // Whether a Range request may get part of the body (206): media files, whose players and
   // download managers ask for parts. Pages leave it off and always answer whole (RFC 9110
   // lets a server ignore Range).
   bool byte_ranges = false;
-  // Extra headers (Location, Cache-Control, Retry-After, Set-Cookie, Allow).
+  // Extra headers (Location, Retry-After, Set-Cookie, Allow, ...).
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

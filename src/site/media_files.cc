@@ -169,11 +169,11 @@ std::optional<Response> MediaFiles::serve(std::string_view relative_path) const 
 
   const Type type = type_for(relative_path);
   Response response;
-  response.content_type = std::string(type.content_type);
+  response.content_type = type.content_type;
   response.body = cached->body;
   response.byte_ranges = true;
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  response.cache_control = "public, max-age=86400";
   if (!type.inline_ok) response.headers.emplace_back("Content-Disposition", "attachment");
   if (type.content_type == "image/svg+xml") {
     response.headers.emplace_back("Content-Security-Policy", std::string(kSvgPolicy));

@@ -24,10 +24,11 @@ std::string decoded(const std::string& path) { return util::percent_decode(path)
 // again, so a form is not posted with a token older than the page in the cache.
 constexpr std::string_view kFormPageCacheControl = "no-cache";
 
-bool is_form_page(const Response& r) {
-  return r.headers.size() == 1 && r.headers[0].first == "Cache-Control" &&
-         r.headers[0].second == kFormPageCacheControl;
-}
+// Numbers every State any handler installs, so that a thread's remembered one is never
+// mistaken for another's (see current_state).
+std::atomic<std::uint64_t> next_state_version{0};
+
+bool is_form_page(const Response& r) { return r.cache_control == kFormPageCacheControl; }
 
 bool is_comment_action(const std::string& path) {
   return path == form::kCommentAction || path == form::kWordPressCommentAction;
@@ -102,9 +103,28 @@ util::Status SiteHandler::reload(std::shared_ptr<const config::SiteSettings> set
   {
     std::lock_guard lock(state_mutex_);
     state_ = std::move(next);
+    state_version_.store(next_state_version.fetch_add(1) + 1, std::memory_order_release);
   }
   cache_.clear();
   return {};
+}
+
+const SiteHandler::State& SiteHandler::current_state() {
+  // Each thread keeps the state it saw last and takes the lock only when it was replaced:
+  // a request costs no lock and no reference count. Versions are unique in the process, so
+  // a slot filled by another handler never matches this one's.
+  struct Seen {
+    std::uint64_t version = 0;
+    std::shared_ptr<const State> state;
+  };
+  thread_local Seen seen;
+  const std::uint64_t version = state_version_.load(std::memory_order_acquire);
+  if (seen.version != version || !seen.state) {
+    std::lock_guard lock(state_mutex_);
+    seen.state = state_;
+    seen.version = state_version_.load(std::memory_order_relaxed);
+  }
+  return *seen.state;
 }
 
 util::Status SiteHandler::set_settings(config::SiteSettings settings) {
@@ -123,12 +143,8 @@ void SiteHandler::invalidate() {
   }
 }
 
-util::Result<std::shared_ptr<const SiteHandler::State>> SiteHandler::state() {
-  std::shared_ptr<const State> current;
-  {
-    std::lock_guard lock(state_mutex_);
-    current = state_;
-  }
+util::Result<const SiteHandler::State*> SiteHandler::state() {
+  const State* current = &current_state();
   const std::int64_t now = steady_ms();
   std::int64_t due = next_poll_ms_.load(std::memory_order_relaxed);
   if (now < due ||
@@ -142,8 +158,7 @@ util::Result<std::shared_ptr<const SiteHandler::State>> SiteHandler::state() {
     return current;
   }
   if (auto s = reload(current->settings); !s) return util::fail(s.error());
-  std::lock_guard lock(state_mutex_);
-  return state_;
+  return &current_state();
 }
 
 Response SiteHandler::handle(const Request& request) {
@@ -218,13 +233,14 @@ Response SiteHandler::respond(const Request& request, const State& state) {
       r.status = hit->status;
       r.content_type = hit->content_type;
       r.body = hit->body;
-      if (hit->form_page) r.headers.emplace_back("Cache-Control", kFormPageCacheControl);
+      if (hit->form_page) r.cache_control = kFormPageCacheControl;
       return r;
     }
   }
   Response out = dispatch(path, state, reader);
   const bool form_page = is_form_page(out);
-  if (!personal && out.status == 200 && out.body && (out.headers.empty() || form_page)) {
+  if (!personal && out.status == 200 && out.body && out.headers.empty() &&
+      (out.cache_control.empty() || form_page)) {
     const std::size_t bytes =
         out.body->identity.size() + out.body->gzip.size() + out.body->brotli.size();
     const std::int64_t expires_ms =
@@ -372,7 +388,7 @@ Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, cons
   Response r;
   r.status = status;
   r.body = make_body(std::move(rendered->html), rendered->last_modified, options_.compress);
-  if (rendered->has_form) r.headers.emplace_back("Cache-Control", kFormPageCacheControl);
+  if (rendered->has_form) r.cache_control = kFormPageCacheControl;
   return r;
 }
 
@@ -417,7 +433,7 @@ Response SiteHandler::asset(const std::string& name) {
                   bytes);
   }
   // Stylesheet URLs carry a version, so browsers may keep them for long.
-  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  r.cache_control = "public, max-age=86400";
   return r;
 }
 

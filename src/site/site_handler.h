@@ -74,7 +74,7 @@ class SiteHandler final : public Handler {
   };
   struct CachedResponse {
     int status;
-    std::string content_type;
+    std::string_view content_type;  // Literal or the theme's (see Response).
     std::shared_ptr<const Body> body;
     std::int64_t generation;      // The store's change counter the page was rendered at.
     bool form_page = false;       // Carries a form token: stale after expires_ms.
@@ -86,7 +86,9 @@ class SiteHandler final : public Handler {
               std::string_view form_key);
 
   // The current state, reloading the snapshot when the store changed or the year turned.
-  util::Result<std::shared_ptr<const State>> state();
+  // Valid until this thread's next call.
+  util::Result<const State*> state();
+  const State& current_state();
   util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
 
   Response respond(const Request& request, const State& state);
@@ -114,6 +116,7 @@ class SiteHandler final : public Handler {
 
   std::mutex state_mutex_;  // Guards state_ replacement; never held while rendering.
   std::shared_ptr<const State> state_;
+  std::atomic<std::uint64_t> state_version_{0};  // Of state_; changes with it, under the mutex.
   std::atomic<std::int64_t> next_poll_ms_{0};
   cache::LruCache<CachedResponse> cache_;
   const MediaFiles media_;  // Its own cache: a quarter of the page cache's budget.

@@ -277,7 +277,7 @@ Response Submissions::problem(const PageContext& ctx, SubmissionProblem p) const
     r.body = make_body(std::move(*html), 0, false);
   }
   // The page holds what the reader wrote: no cache (a shared computer's, a proxy's) keeps it.
-  r.headers.emplace_back("Cache-Control", "no-store");
+  r.cache_control = "no-store";
   return r;
 }
 
@@ -500,7 +500,7 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
     location += "?comment=pending#comment-form-notice";
   }
   r.headers.emplace_back("Location", std::move(location));
-  r.headers.emplace_back("Cache-Control", "no-store");
+  r.cache_control = "no-store";
   return r;
 }
 

@@ -193,7 +193,7 @@ class SubmissionsTest : public ::testing::Test {
 TEST_F(SubmissionsTest, CommentIsPendingAndTheNoticeShowsAfterTheRedirect) {
   const Response page = get(kEntryPath);
   ASSERT_EQ(page.status, 200);
-  EXPECT_EQ(header(page, "Cache-Control"), "no-cache");
+  EXPECT_EQ(page.cache_control, "no-cache");
   const std::string form = html(page);
   EXPECT_NE(form.find("action=\"/comments/\""), std::string::npos);
   EXPECT_NE(form.find("Leave this field empty"), std::string::npos);
@@ -255,7 +255,7 @@ TEST_F(SubmissionsTest, TooFastIsRefusedWithTheFormAgain) {
   EXPECT_NE(html(r).find("very soon after the page was shown"), std::string::npos);
   EXPECT_NE(html(r).find(">Fast words</textarea>"), std::string::npos);
   EXPECT_EQ(field_value(html(r), "rp_token"), field_value(form, "rp_token"));
-  EXPECT_EQ(header(r, "Cache-Control"), "no-store");
+  EXPECT_EQ(r.cache_control, "no-store");
   EXPECT_TRUE(comments(ModerationStatus::kPending).empty());
   // Sent again a little later, it is taken.
   clock_.advance(5);
