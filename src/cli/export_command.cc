@@ -62,7 +62,8 @@ int run_export(const std::string& dir, const std::string& format, const std::str
   const std::string base_url = settings.base_url;
   site::SiteHandler::Options handler_options;
   handler_options.media_root = site->dir.media_path();
-  handler_options.compress = false;  // The tree holds the pages as they are.
+  handler_options.compress = false;     // The tree holds the pages as they are.
+  handler_options.cache_pages = false;  // Each page is rendered once.
   auto handler = site::SiteHandler::create(*site->store, *theme, settings,
                                            util::SystemClock::instance(), handler_options);
   if (!handler) return report(handler.error());

@@ -1,7 +1,9 @@
 #include "render/theme.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "render/html_escape.h"
 #include "util/embedded_file.h"
@@ -53,6 +55,41 @@ util::Status add_file(std::map<std::string, std::string>& templates,
   return {};
 }
 
+// The names in "{{> name}}" tags of `source`. nullopt when the template changes its delimiters
+// ("{{=<% %>=}}"), after which tags cannot be found by looking for "{{".
+std::optional<std::vector<std::string>> partial_tags(const std::string& source) {
+  if (source.find("{{=") != std::string::npos) return std::nullopt;
+  std::vector<std::string> names;
+  for (std::size_t at = source.find("{{>"); at != std::string::npos;
+       at = source.find("{{>", at + 3)) {
+    const std::size_t end = source.find("}}", at);
+    if (end == std::string::npos) break;
+    names.emplace_back(util::trim(std::string_view(source).substr(at + 3, end - at - 3)));
+  }
+  return names;
+}
+
+std::map<std::string, std::string> partials_used(
+    const std::string& name, const std::map<std::string, std::string>& templates) {
+  std::map<std::string, std::string> used;
+  std::vector<std::string> pending = {name};
+  while (!pending.empty()) {
+    const std::string next = std::move(pending.back());
+    pending.pop_back();
+    const auto it = templates.find(next);
+    if (it == templates.end()) continue;
+    auto tags = partial_tags(it->second);
+    if (!tags) return templates;  // Delimiters changed: give every template, as before.
+    for (std::string& tag : *tags) {
+      const auto partial = templates.find(tag);
+      if (partial != templates.end() && used.emplace(tag, partial->second).second) {
+        pending.push_back(std::move(tag));
+      }
+    }
+  }
+  return used;
+}
+
 }  // namespace
 
 const std::vector<std::string>& Theme::required_templates() {
@@ -101,6 +138,9 @@ util::Result<std::shared_ptr<const Theme>> Theme::load(const std::filesystem::pa
                         "theme has no templates/" + name + ".mustache");
     }
   }
+  for (const auto& [name, source] : theme->templates_) {
+    theme->partials_[name] = partials_used(name, theme->templates_);
+  }
   return std::shared_ptr<const Theme>(std::move(theme));
 }
 
@@ -109,7 +149,7 @@ util::Result<std::string> Theme::render(std::string_view name, const mstch::node
   if (it == templates_.end()) {
     return util::fail(util::ErrorCode::kNotFound, "no template " + std::string(name));
   }
-  return mstch::render(it->second, view, templates_);
+  return mstch::render(it->second, view, partials_.at(it->first));
 }
 
 const Asset* Theme::asset(std::string_view path) const {

@@ -49,7 +49,10 @@ class Theme {
   static const std::vector<std::string>& required_templates();
 
  private:
-  std::map<std::string, std::string> templates_;  // Name -> source; also the partials map.
+  std::map<std::string, std::string> templates_;  // Name -> source.
+  // Name -> the partials it uses, directly or through other partials. mstch parses every
+  // partial it is given on every render, so each template gets only its own.
+  std::map<std::string, std::map<std::string, std::string>> partials_;
   std::map<std::string, Asset, std::less<>> assets_;
 };
 

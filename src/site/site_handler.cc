@@ -222,7 +222,7 @@ Response SiteHandler::respond(const Request& request, const State& state) {
   // Only entries have such pages: elsewhere the query changes nothing and the cache serves.
   ReaderView reader = reader_view(request.query);
   if (!reader.empty() && !std::holds_alternative<EntryRoute>(route(path))) reader = ReaderView();
-  const bool personal = !reader.empty();
+  const bool personal = !reader.empty() || !options_.cache_pages;
 
   // A page rendered from an older snapshot is stale even if it was cached after the drop.
   const std::int64_t generation = state.snapshot->change_counter();

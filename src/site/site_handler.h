@@ -48,6 +48,9 @@ class SiteHandler final : public Handler {
     // Make the gzip and brotli forms of pages (for clients); exports, which write the bytes
     // once, turn it off.
     bool compress = true;
+    // Keep rendered pages for the next request. Exports, which render each page once, and
+    // the render benchmark turn it off.
+    bool cache_pages = true;
   };
 
   // Fails when the settings' permalink pattern is invalid or the store cannot be read. The
