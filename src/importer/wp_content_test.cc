@@ -10,6 +10,7 @@
 #include "importer/shortcodes.h"
 #include "importer/wpautop.h"
 #include "render/html_sanitizer.h"
+#include "render/markdown.h"
 #include "util/compress.h"
 
 namespace reelpress::importer {
@@ -66,6 +67,30 @@ TEST(WpContent, FixtureBodiesAndCommentsAreTheSameOnBothSanitizerPaths) {
     }
   }
   EXPECT_GT(checked, 2000u);
+}
+
+// html_to_text reads plain markup without gumbo; a leading comment sends the same markup
+// through gumbo (which ignores comments), and both must give the same text, for every stored
+// body of both fixtures and every title as WordPress wrote it.
+TEST(WpContent, FixtureTextIsTheSameWithAndWithoutTheParser) {
+  std::size_t checked = 0;
+  for (const char* name : {"wordpress-sample.wxr", "wordpress-2010.wxr.gz"}) {
+    const std::string xml = fixture(name);
+    std::vector<std::string> inputs;
+    for (const std::string& body : cdata_of(xml, "content:encoded")) {
+      inputs.push_back(post_content_to_html(body, ShortcodeContext{}));
+      inputs.push_back(body);
+    }
+    for (const std::string& title : cdata_of(xml, "title")) inputs.push_back(title);
+    for (const std::string& html : inputs) {
+      for (const std::size_t max : {std::size_t{160}, std::string::npos}) {
+        EXPECT_EQ(render::html_to_text(html, max), render::html_to_text("<!---->" + html, max))
+            << html;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 4000u);
 }
 
 }  // namespace

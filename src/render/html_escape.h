@@ -27,4 +27,12 @@ void append_escaped_html(std::string& out, std::string_view text);
 // stay readable ("it's" rather than "it&#39;s"). Not safe inside attribute values.
 void append_escaped_html_text(std::string& out, std::string_view text);
 
+// Decodes the references an HTML parser reads plainly ("&amp;", "&lt;", "&gt;", "&quot;",
+// "&apos;", "&nbsp;", and decimal or hex references to characters that are not controls,
+// surrogates or noncharacters) from `text` into *out (cleared first). False for any other
+// '&' (another named reference, a missing ';', a reference the parser would map or replace):
+// the caller then leaves the text to a real HTML parser. For fast paths over markup that is
+// already plain, such as the sanitizer's own output.
+bool decode_basic_references(std::string_view text, std::string* out);
+
 }  // namespace reelpress::render

@@ -893,78 +893,6 @@ bool is_plain_character_data(std::string_view text) {
   return util::is_valid_utf8(text);
 }
 
-// Decodes the character references the fast path knows ("&amp;", "&lt;", "&gt;", "&quot;",
-// "&apos;", "&nbsp;", "&#39;" and other decimal or hex references to plain characters) into
-// *out; false for any other '&', which the full path then reads.
-bool decode_simple_references(std::string_view text, std::string* out) {
-  out->clear();
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t amp = text.find('&', i);
-    out->append(text.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i));
-    if (amp == std::string_view::npos) break;
-    const size_t semicolon = text.find(';', amp);
-    if (semicolon == std::string_view::npos || semicolon - amp > 9) return false;
-    const std::string_view name = text.substr(amp + 1, semicolon - amp - 1);
-    i = semicolon + 1;
-    if (name == "amp") {
-      out->push_back('&');
-    } else if (name == "lt") {
-      out->push_back('<');
-    } else if (name == "gt") {
-      out->push_back('>');
-    } else if (name == "quot") {
-      out->push_back('"');
-    } else if (name == "apos") {
-      out->push_back('\'');
-    } else if (name == "nbsp") {
-      out->append("\xC2\xA0");
-    } else if (name.size() >= 2 && name[0] == '#') {
-      const bool hex = name[1] == 'x' || name[1] == 'X';
-      const std::string_view digits = name.substr(hex ? 2 : 1);
-      if (digits.empty() || digits.size() > 6) return false;
-      std::uint32_t code_point = 0;
-      for (char c : digits) {
-        int value = -1;
-        if (c >= '0' && c <= '9') value = c - '0';
-        if (hex && c >= 'a' && c <= 'f') value = c - 'a' + 10;
-        if (hex && c >= 'A' && c <= 'F') value = c - 'A' + 10;
-        if (value < 0) return false;
-        code_point = code_point * (hex ? 16 : 10) + static_cast<std::uint32_t>(value);
-      }
-      // Only characters that the parser takes as they are: no controls (some of which it
-      // maps through windows-1252), surrogates, noncharacters or values out of range.
-      const bool plain =
-          (code_point >= 0x20 && code_point <= 0x7E) ||
-          (code_point >= 0xA0 && code_point <= 0xD7FF) ||
-          (code_point >= 0xE000 && code_point <= 0xFDCF) ||
-          (code_point >= 0xFDF0 && code_point <= 0x10FFFF && (code_point & 0xFFFE) != 0xFFFE);
-      if (!plain) return false;
-      char utf8[4];
-      size_t length = 0;
-      if (code_point < 0x80) {
-        utf8[length++] = static_cast<char>(code_point);
-      } else if (code_point < 0x800) {
-        utf8[length++] = static_cast<char>(0xC0 | (code_point >> 6));
-        utf8[length++] = static_cast<char>(0x80 | (code_point & 0x3F));
-      } else if (code_point < 0x10000) {
-        utf8[length++] = static_cast<char>(0xE0 | (code_point >> 12));
-        utf8[length++] = static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        utf8[length++] = static_cast<char>(0x80 | (code_point & 0x3F));
-      } else {
-        utf8[length++] = static_cast<char>(0xF0 | (code_point >> 18));
-        utf8[length++] = static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        utf8[length++] = static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        utf8[length++] = static_cast<char>(0x80 | (code_point & 0x3F));
-      }
-      out->append(utf8, length);
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool is_tag_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
 bool is_lower_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -989,7 +917,7 @@ std::optional<std::string> read_simple_markup(std::string_view html,
   while (i < html.size()) {
     if (html[i] != '<') {
       const size_t next = std::min(html.find('<', i), html.size());
-      if (!decode_simple_references(html.substr(i, next - i), &text)) return std::nullopt;
+      if (!decode_basic_references(html.substr(i, next - i), &text)) return std::nullopt;
       append_text(out, text);
       i = next;
       continue;
@@ -1045,7 +973,7 @@ std::optional<std::string> read_simple_markup(std::string_view html,
       const char quote = html[at++];
       const size_t value_end = html.find(quote, at);
       if (value_end == std::string_view::npos) return std::nullopt;
-      if (!decode_simple_references(html.substr(at, value_end - at), &attribute.value)) {
+      if (!decode_basic_references(html.substr(at, value_end - at), &attribute.value)) {
         return std::nullopt;
       }
       at = value_end + 1;

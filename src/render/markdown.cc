@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -318,7 +319,112 @@ std::string plain_text_to_html(std::string_view text) {
   return sanitize_html(html, {.policy = SanitizerPolicy::kComment});
 }
 
-std::string html_to_text(std::string_view html, size_t max_chars) {
+namespace {
+
+// Elements whose content the parser does not read as markup, or moves elsewhere (tables
+// foster-parent stray text): the fast path below leaves them to gumbo.
+bool is_special_for_text(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_COLGROUP:
+    case GUMBO_TAG_COL:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_XMP:
+    case GUMBO_TAG_PLAINTEXT:
+    case GUMBO_TAG_FRAMESET:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_UNKNOWN: return true;
+    default: return is_hidden(tag);
+  }
+}
+
+bool is_void_element(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_AREA:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_SOURCE:
+    case GUMBO_TAG_TRACK:
+    case GUMBO_TAG_WBR: return true;
+    default: return false;
+  }
+}
+
+// The text of plain, well-formed markup (what the sanitizer stores, most titles) read without
+// gumbo, which costs a third of a page render; nullopt for anything else, which gumbo then
+// reads: comments, unknown or special elements, end tags that close something else, references
+// other than the basic ones, NUL, invalid UTF-8. Elements left open at the end are fine (the
+// text of a prefix is a prefix of the text).
+std::optional<std::string> plain_text_of(std::string_view html) {
+  if (html.find('\0') != std::string_view::npos || !util::is_valid_utf8(html)) {
+    return std::nullopt;
+  }
+  CollapsingText text;
+  std::vector<GumboTag> open;
+  std::string decoded;
+  std::size_t i = 0;
+  while (i < html.size()) {
+    if (html[i] != '<') {
+      const std::size_t next = std::min(html.find('<', i), html.size());
+      if (!decode_basic_references(html.substr(i, next - i), &decoded)) return std::nullopt;
+      text.append(decoded);
+      i = next;
+      continue;
+    }
+    const bool end_tag = i + 1 < html.size() && html[i + 1] == '/';
+    std::size_t at = i + (end_tag ? 2 : 1);
+    const std::size_t name_start = at;
+    while (at < html.size() &&
+           ((html[at] >= 'a' && html[at] <= 'z') || (html[at] >= '0' && html[at] <= '9'))) {
+      ++at;
+    }
+    if (at == name_start || at >= html.size() ||
+        !(html[name_start] >= 'a' && html[name_start] <= 'z')) {
+      return std::nullopt;
+    }
+    const GumboTag tag =
+        gumbo_tagn_enum(html.data() + name_start, static_cast<unsigned>(at - name_start));
+    if (is_special_for_text(tag)) return std::nullopt;
+    if (end_tag) {
+      if (html[at] != '>' || open.empty() || open.back() != tag) return std::nullopt;
+      open.pop_back();
+      i = at + 1;
+    } else {
+      // To the tag's end, past quoted attribute values (which may hold '>').
+      char quote = 0;
+      while (at < html.size() && (quote != 0 || html[at] != '>')) {
+        if (quote != 0) {
+          if (html[at] == quote) quote = 0;
+        } else if (html[at] == '"' || html[at] == '\'') {
+          quote = html[at];
+        } else if (html[at] == '<') {
+          return std::nullopt;
+        }
+        ++at;
+      }
+      if (at >= html.size()) return std::nullopt;
+      i = at + 1;
+      if (!is_void_element(tag)) open.push_back(tag);
+    }
+    if (!is_inline(tag)) text.separate();
+  }
+  return text.take();
+}
+
+// The collapsed text of the whole fragment (html_to_text without the cut).
+std::string text_of(std::string_view html) {
+  if (auto plain = plain_text_of(html)) return std::move(*plain);
   const GumboFragment fragment(html);
   if (fragment.body() == nullptr) return {};
   CollapsingText text;
@@ -343,7 +449,24 @@ std::string html_to_text(std::string_view html, size_t max_chars) {
       stack.emplace_back(child, 0);
     }
   }
-  return truncate_at_word(text.take(), max_chars);
+  return text.take();
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view html, size_t max_chars) {
+  // A summary of a long body needs only its beginning, and parsing is the cost: read a
+  // prefix that ends before a tag, and use it when it yields comfortably more text than the
+  // cut keeps (the text of a prefix is a prefix of the text, but for its last few words).
+  if (max_chars != std::string::npos && max_chars < html.size() / 8) {
+    const std::size_t cut = html.rfind('<', max_chars * 8 + 256);
+    if (cut != std::string_view::npos && cut > 0) {
+      std::string text = text_of(html.substr(0, cut));
+      if (count_code_points(text) > max_chars + 16)
+        return truncate_at_word(std::move(text), max_chars);
+    }
+  }
+  return truncate_at_word(text_of(html), max_chars);
 }
 
 }  // namespace reelpress::render

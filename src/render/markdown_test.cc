@@ -193,5 +193,28 @@ TEST(HtmlToText, HandlesBrokenInput) {
   EXPECT_TRUE(util::is_valid_utf8(html_to_text("\xff\xfe<p>\xc3</p>", 100)));
 }
 
+TEST(HtmlToText, ALongBodyIsSummarizedFromItsBeginningAlone) {
+  std::string body;
+  for (int i = 0; i < 200; ++i) {
+    body +=
+        "<p>Paragraph " + std::to_string(i) + " of the <em>companion</em> text, &amp; more.</p>\n";
+  }
+  const std::string summary = html_to_text(body, 160);
+  EXPECT_TRUE(summary.starts_with("Paragraph 0 of the companion text, & more. Paragraph 1 of"))
+      << summary;
+  EXPECT_TRUE(summary.ends_with("\xE2\x80\xA6")) << summary;
+  // The same as for the first paragraphs alone (a short input is read whole).
+  std::string start;
+  for (int i = 0; i < 8; ++i) {
+    start +=
+        "<p>Paragraph " + std::to_string(i) + " of the <em>companion</em> text, &amp; more.</p>\n";
+  }
+  EXPECT_EQ(summary, html_to_text(start, 160));
+  // Markup with little text in its first kilobytes is read whole and still summarized.
+  const std::string sparse = std::string(4000, ' ') + body;
+  EXPECT_EQ(html_to_text("<div>" + std::string(3000, ' ') + "</div>" + body, 160), summary);
+  EXPECT_EQ(html_to_text(sparse, 160), summary);
+}
+
 }  // namespace
 }  // namespace reelpress::render

@@ -140,6 +140,14 @@ util::Result<std::shared_ptr<const Theme>> Theme::load(const std::filesystem::pa
   }
   for (const auto& [name, source] : theme->templates_) {
     theme->partials_[name] = partials_used(name, theme->templates_);
+    if (auto parsed = MustacheTemplate::parse(source)) {
+      theme->compiled_.emplace(name, std::move(*parsed));
+    }
+  }
+  for (const auto& [name, partials] : theme->partials_) {
+    bool all = theme->compiled_.contains(name);
+    for (const auto& [partial, source] : partials) all = all && theme->compiled_.contains(partial);
+    theme->all_compiled_[name] = all;
   }
   return std::shared_ptr<const Theme>(std::move(theme));
 }
@@ -148,6 +156,12 @@ util::Result<std::string> Theme::render(std::string_view name, const mstch::node
   const auto it = templates_.find(std::string(name));
   if (it == templates_.end()) {
     return util::fail(util::ErrorCode::kNotFound, "no template " + std::string(name));
+  }
+  if (all_compiled_.at(it->first)) {
+    return compiled_.at(it->first).render(view, [this](const std::string& partial) {
+      const auto found = compiled_.find(partial);
+      return found == compiled_.end() ? nullptr : &found->second;
+    });
   }
   return mstch::render(it->second, view, partials_.at(it->first));
 }

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "render/mustache.h"
 #include "util/result.h"
 
 namespace reelpress::render {
@@ -53,6 +54,10 @@ class Theme {
   // Name -> the partials it uses, directly or through other partials. mstch parses every
   // partial it is given on every render, so each template gets only its own.
   std::map<std::string, std::map<std::string, std::string>> partials_;
+  // Name -> the template parsed once (render/mustache.h). A template that this cannot parse
+  // (set-delimiter tags), or that uses one that it cannot, renders through mstch instead.
+  std::map<std::string, MustacheTemplate, std::less<>> compiled_;
+  std::map<std::string, bool, std::less<>> all_compiled_;  // Itself and all its partials.
   std::map<std::string, Asset, std::less<>> assets_;
 };
 
