@@ -42,26 +42,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! make -C "$root" --no-print-directory build BUILD="$build" >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  exit 1
-fi
-binary="$root/$build/reelpress"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+build_release
 
 site="$work/site"
 "$binary" init "$site" --demo >/dev/null
 sed -i 's/^rate_per_minute = .*/rate_per_minute = 0/' "$site/site.toml"
 min_fill=$(sed -n 's/^min_fill_seconds = //p' "$site/site.toml")
 
-"$binary" serve "$site" --listen 127.0.0.1:0 --threads "$threads" --quiet >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  port=$(sed -n 's|.*at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/server.log")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n ${port:-} ]] || { cat "$work/server.log" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+start_server "$site" "$threads"
 
 page=$(curl -sf "$base$entry_path")
 token=$(grep -o 'name="rp_token" value="[^"]*"' <<<"$page" | tail -1 | sed 's/.*value="//; s/"$//')

@@ -46,26 +46,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! make -C "$root" --no-print-directory build BUILD="$build" >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  exit 1
-fi
-binary="$root/$build/reelpress"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+build_release
 
 site="$work/site"
 "$binary" init "$site" >/dev/null
 sed -i 's/^size_mb = .*/size_mb = 1024/' "$site/site.toml"
 "$binary" import "$site" "$fixture" >/dev/null
 
-"$binary" serve "$site" --listen 127.0.0.1:0 --threads "$cores" --quiet >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  port=$(sed -n 's|.*at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/server.log")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n ${port:-} ]] || { cat "$work/server.log" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+start_server "$site" "$cores"
 
 # The three pages: the newest entry linked from the home page, the home page, and the first
 # category that entry links to.

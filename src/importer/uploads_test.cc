@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "util/scoped_temp_dir.h"
+
 namespace reelpress::importer {
 namespace {
 
@@ -17,13 +19,10 @@ namespace fs = std::filesystem;
 class UploadsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "reelpress-uploads-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = temp_.path();
     from_ = dir_ / "uploads";
     to_ = dir_ / "media";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void write(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());
@@ -36,6 +35,7 @@ class UploadsTest : public ::testing::Test {
     return out.str();
   }
 
+  util::ScopedTempDir temp_;
   fs::path dir_, from_, to_;
 };
 

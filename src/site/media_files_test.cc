@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "util/scoped_temp_dir.h"
+
 namespace reelpress::site {
 namespace {
 
@@ -15,12 +17,9 @@ namespace fs = std::filesystem;
 class MediaFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "reelpress-media-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = temp_.path();
     fs::create_directories(dir_ / "media" / "2011" / "07");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void write(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());
@@ -28,6 +27,7 @@ class MediaFilesTest : public ::testing::Test {
   }
   fs::path media() const { return dir_ / "media"; }
 
+  util::ScopedTempDir temp_;
   fs::path dir_;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_store.h"
+#include "util/scoped_temp_dir.h"
 
 namespace reelpress::store {
 namespace {
@@ -22,17 +23,12 @@ using namespace std::chrono_literals;
 class GroupCommitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "reelpress-group-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = temp_.path();
     auto opened = sqlite::SqliteStore::open((dir_ / "content.db").string());
     ASSERT_TRUE(opened) << opened.error().describe();
     store_ = std::move(*opened);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   // Records `digest`; kConflict when it was there already (as a replayed form is).
   Status record(const std::string& digest) {
@@ -72,6 +68,7 @@ class GroupCommitTest : public ::testing::Test {
     ASSERT_EQ(commits_->waiting(), n);
   }
 
+  util::ScopedTempDir temp_;
   fs::path dir_;
   std::atomic<bool> inside_ = false;
   std::unique_ptr<sqlite::SqliteStore> store_;
