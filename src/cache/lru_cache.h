@@ -48,6 +48,25 @@ class LruCache {
     while (used_bytes_ > max_bytes_) remove(index_.find(order_.back().key));
   }
 
+  // Removes every entry whose value satisfies pred(const Value&); returns how many. Holds
+  // the lock for one pass over the entries: for rare, targeted invalidations.
+  template <typename Predicate>
+  std::size_t erase_if(Predicate pred) {
+    std::lock_guard lock(mutex_);
+    std::size_t removed = 0;
+    for (auto it = order_.begin(); it != order_.end();) {
+      if (!pred(*it->value)) {
+        ++it;
+        continue;
+      }
+      used_bytes_ -= it->bytes;
+      index_.erase(it->key);
+      it = order_.erase(it);
+      ++removed;
+    }
+    return removed;
+  }
+
   void clear() {
     std::lock_guard lock(mutex_);
     index_.clear();

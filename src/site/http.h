@@ -58,6 +58,9 @@ struct Response {
   // download managers ask for parts. Pages leave it off and always answer whole (RFC 9110
   // lets a server ignore Range).
   bool byte_ranges = false;
+  // For the page cache (site/site_handler.cc), not sent: the entries whose approved comments
+  // the page shows, so that an approval drops this page and no other.
+  std::vector<std::int64_t> comments_of;
   // Extra headers (Location, Retry-After, Set-Cookie, Allow, ...).
   std::vector<std::pair<std::string, std::string>> headers;
 };

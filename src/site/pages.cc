@@ -104,6 +104,13 @@ mstch::map entry_summary_view(const Entry& e, const Snapshot& snapshot, int comm
   };
 }
 
+std::vector<content::Id> ids_of(const std::vector<Entry>& entries) {
+  std::vector<content::Id> ids;
+  ids.reserve(entries.size());
+  for (const Entry& e : entries) ids.push_back(e.id);
+  return ids;
+}
+
 util::Result<mstch::array> summaries(store::Store& store, const Snapshot& snapshot,
                                      const std::vector<Entry>& entries) {
   mstch::array out;
@@ -327,7 +334,7 @@ util::Result<RenderedPage> Pages::home(const PageContext& ctx, int page) const {
   view["meta_description"] = ctx.settings.tagline;
   auto html = theme_->render("home", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), 0};
+  return RenderedPage{std::move(*html), 0, false, ids_of(list->entries)};
 }
 
 util::Result<RenderedPage> Pages::listing(const PageContext& ctx, const ListingRoute& r) const {
@@ -392,7 +399,7 @@ util::Result<RenderedPage> Pages::listing(const PageContext& ctx, const ListingR
   view["meta_description"] = description;
   auto html = theme_->render("listing", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), 0};
+  return RenderedPage{std::move(*html), 0, false, ids_of(list->entries)};
 }
 
 util::Result<RenderedPage> Pages::film(const PageContext& ctx, const content::Film& film) const {
@@ -622,7 +629,7 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
   view["entry"] = std::move(entry);
   auto html = theme_->render("entry", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), last_modified, has_form};
+  return RenderedPage{std::move(*html), last_modified, has_form, {e.id}};
 }
 
 util::Result<std::string> Pages::submission_problem(const PageContext& ctx,

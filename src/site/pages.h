@@ -35,6 +35,9 @@ struct RenderedPage {
   util::UnixTime last_modified = 0;  // 0: unknown.
   // The page carries a form token: a cache may keep it for form_page_ttl at most.
   bool has_form = false;
+  // Entries whose approved comments the page shows (listed, or counted in a summary): the
+  // cache drops the page when they change (SiteHandler).
+  std::vector<content::Id> comments_of;
 };
 
 // What one reader's own request adds to an entry page, from its query string: the reply form

@@ -1,6 +1,8 @@
 #include "site/site_handler.h"
 
+#include <algorithm>
 #include <iostream>
+#include <limits>
 
 #include "site/form_fields.h"
 #include "util/civil_time.h"
@@ -94,19 +96,71 @@ util::Result<std::unique_ptr<SiteHandler>> SiteHandler::create(
 }
 
 util::Status SiteHandler::reload(std::shared_ptr<const config::SiteSettings> settings) {
+  // The change log first: a write between the two reads is then seen again at the next
+  // poll (one drop too many), never missed (a snapshot older than what it accounts for).
+  auto log = store_.changes_since(std::numeric_limits<std::int64_t>::max());
+  if (!log) return util::fail(log.error());
   auto snapshot = Snapshot::load(store_, *settings);
   if (!snapshot) return util::fail(snapshot.error());
   auto next = std::make_shared<State>();
   next->settings = std::move(settings);
   next->snapshot = std::move(*snapshot);
   next->year = util::to_civil(clock_.now()).year;
+  next->counter = log->counter;
+  next->change_seq = log->last_seq;
   {
     std::lock_guard lock(state_mutex_);
+    next->epoch = ++next_epoch_;
     state_ = std::move(next);
     state_version_.store(next_state_version.fetch_add(1) + 1, std::memory_order_release);
   }
   cache_.clear();
   return {};
+}
+
+bool SiteHandler::drop_comment_pages(const State& current, const store::Store::ChangeLog& log) {
+  // Precise only when every counter step since `current` is a logged comment change.
+  if (log.counter < current.counter ||
+      static_cast<std::size_t>(log.counter - current.counter) != log.changes.size()) {
+    return false;
+  }
+  std::vector<std::int64_t> entries;
+  for (const auto& [seq, key] : log.changes) {
+    constexpr std::string_view kPrefix = "comments:";
+    if (!key.starts_with(kPrefix)) return false;
+    const auto id = util::parse_non_negative(std::string_view(key).substr(kPrefix.size()));
+    if (!id) return false;
+    entries.push_back(*id);
+  }
+  {
+    std::lock_guard lock(dropped_mutex_);
+    for (std::int64_t id : entries) dropped_at_[id] = log.last_seq;
+  }
+  {
+    std::lock_guard lock(state_mutex_);
+    auto next = std::make_shared<State>(*state_);
+    next->counter = log.counter;
+    next->change_seq = log.last_seq;
+    state_ = std::move(next);
+    state_version_.store(next_state_version.fetch_add(1) + 1, std::memory_order_release);
+  }
+  cache_.erase_if([&](const CachedResponse& page) {
+    for (std::int64_t id : page.comments_of) {
+      if (std::find(entries.begin(), entries.end(), id) != entries.end()) return true;
+    }
+    return false;
+  });
+  return true;
+}
+
+bool SiteHandler::dropped_since(const std::vector<std::int64_t>& entries, std::int64_t seq) {
+  if (entries.empty()) return false;
+  std::lock_guard lock(dropped_mutex_);
+  for (std::int64_t id : entries) {
+    const auto it = dropped_at_.find(id);
+    if (it != dropped_at_.end() && it->second > seq) return true;
+  }
+  return false;
 }
 
 const SiteHandler::State& SiteHandler::current_state() {
@@ -151,12 +205,12 @@ util::Result<const SiteHandler::State*> SiteHandler::state() {
       !next_poll_ms_.compare_exchange_strong(due, now + options_.poll_interval.count())) {
     return current;
   }
-  auto counter = store_.change_counter();
-  if (!counter) return util::fail(counter.error());
-  if (*counter == current->snapshot->change_counter() &&
-      util::to_civil(clock_.now()).year == current->year) {
-    return current;
-  }
+  auto log = store_.changes_since(current->change_seq);
+  if (!log) return util::fail(log.error());
+  const bool same_year = util::to_civil(clock_.now()).year == current->year;
+  if (log->counter == current->counter && same_year) return current;
+  // A comment approved (or unpublished): only the pages that show that entry's comments go.
+  if (same_year && drop_comment_pages(*current, *log)) return &current_state();
   if (auto s = reload(current->settings); !s) return util::fail(s.error());
   return &current_state();
 }
@@ -225,10 +279,9 @@ Response SiteHandler::respond(const Request& request, const State& state) {
   const bool personal = !reader.empty() || !options_.cache_pages;
 
   // A page rendered from an older snapshot is stale even if it was cached after the drop.
-  const std::int64_t generation = state.snapshot->change_counter();
   if (!personal) {
-    if (auto hit = cache_.find(path); hit && hit->generation == generation &&
-                                      (!hit->form_page || steady_ms() < hit->expires_ms)) {
+    if (auto hit = cache_.find(path);
+        hit && hit->epoch == state.epoch && (!hit->form_page || steady_ms() < hit->expires_ms)) {
       Response r;
       r.status = hit->status;
       r.content_type = hit->content_type;
@@ -240,14 +293,16 @@ Response SiteHandler::respond(const Request& request, const State& state) {
   Response out = dispatch(path, state, reader);
   const bool form_page = is_form_page(out);
   if (!personal && out.status == 200 && out.body && out.headers.empty() &&
-      (out.cache_control.empty() || form_page)) {
+      (out.cache_control.empty() || form_page) &&
+      !dropped_since(out.comments_of, state.change_seq)) {
     const std::size_t bytes =
         out.body->identity.size() + out.body->gzip.size() + out.body->brotli.size();
     const std::int64_t expires_ms =
         form_page ? steady_ms() + std::int64_t{state.settings->form_page_ttl_seconds} * 1000 : 0;
     cache_.insert(path,
-                  std::make_shared<CachedResponse>(CachedResponse{
-                      out.status, out.content_type, out.body, generation, form_page, expires_ms}),
+                  std::make_shared<CachedResponse>(
+                      CachedResponse{out.status, out.content_type, out.body, state.epoch,
+                                     out.comments_of, form_page, expires_ms}),
                   bytes);
   }
   return out;
@@ -389,6 +444,7 @@ Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, cons
   r.status = status;
   r.body = make_body(std::move(rendered->html), rendered->last_modified, options_.compress);
   if (rendered->has_form) r.cache_control = kFormPageCacheControl;
+  r.comments_of = std::move(rendered->comments_of);
   return r;
 }
 
@@ -406,7 +462,7 @@ Response SiteHandler::error_response(const State& state, int status) {
     } else {
       body = make_body(std::move(*html), 0, options_.compress);
       const std::size_t bytes = body->identity.size() + body->gzip.size() + body->brotli.size();
-      cache_.insert(key, std::make_shared<CachedResponse>(CachedResponse{status, "", body, 0}),
+      cache_.insert(key, std::make_shared<CachedResponse>(CachedResponse{status, "", body, 0, {}}),
                     bytes);
     }
   }
@@ -428,9 +484,9 @@ Response SiteHandler::asset(const std::string& name) {
     r.content_type = a->content_type;
     r.body = make_body(a->bytes, 0, options_.compress && a->content_type.starts_with("text/"));
     const std::size_t bytes = r.body->identity.size() + r.body->gzip.size() + r.body->brotli.size();
-    cache_.insert(key,
-                  std::make_shared<CachedResponse>(CachedResponse{200, r.content_type, r.body, 0}),
-                  bytes);
+    cache_.insert(
+        key, std::make_shared<CachedResponse>(CachedResponse{200, r.content_type, r.body, 0, {}}),
+        bytes);
   }
   // Stylesheet URLs carry a version, so browsers may keep them for long.
   r.cache_control = "public, max-age=86400";

@@ -23,6 +23,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "cache/lru_cache.h"
 #include "config/site_config.h"
@@ -74,14 +76,18 @@ class SiteHandler final : public Handler {
     std::shared_ptr<const config::SiteSettings> settings;
     std::shared_ptr<const Snapshot> snapshot;
     int year = 0;
+    std::int64_t counter = 0;     // The store's change counter this state accounts for.
+    std::int64_t change_seq = 0;  // The newest change-log row applied (Store::ChangeLog).
+    std::int64_t epoch = 0;       // Of the cache: a reload starts a new one.
   };
   struct CachedResponse {
     int status;
     std::string_view content_type;  // Literal or the theme's (see Response).
     std::shared_ptr<const Body> body;
-    std::int64_t generation;      // The store's change counter the page was rendered at.
-    bool form_page = false;       // Carries a form token: stale after expires_ms.
-    std::int64_t expires_ms = 0;  // Steady clock.
+    std::int64_t epoch;                     // State::epoch when rendered; another epoch is stale.
+    std::vector<std::int64_t> comments_of;  // See Response::comments_of.
+    bool form_page = false;                 // Carries a form token: stale after expires_ms.
+    std::int64_t expires_ms = 0;            // Steady clock.
   };
 
   SiteHandler(store::Store& store, std::shared_ptr<const render::Theme> theme,
@@ -93,6 +99,13 @@ class SiteHandler final : public Handler {
   util::Result<const State*> state();
   const State& current_state();
   util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
+  // Applies `log` when it holds nothing but comment changes since `current`: drops the pages
+  // that show those entries' comments and moves the state on. False when anything else
+  // changed too (the caller then reloads everything).
+  bool drop_comment_pages(const State& current, const store::Store::ChangeLog& log);
+  // Whether a page showing these entries' comments, rendered at change-log row `seq`, was
+  // dropped since (then it must not be cached).
+  bool dropped_since(const std::vector<std::int64_t>& entries, std::int64_t seq);
 
   Response respond(const Request& request, const State& state);
   Response submit(const Request& request, const State& state);
@@ -122,7 +135,12 @@ class SiteHandler final : public Handler {
   std::atomic<std::uint64_t> state_version_{0};  // Of state_; changes with it, under the mutex.
   std::atomic<std::int64_t> next_poll_ms_{0};
   cache::LruCache<CachedResponse> cache_;
-  const MediaFiles media_;  // Its own cache: a quarter of the page cache's budget.
+  // Entry id -> the change-log row that last dropped its pages: a page rendered before that
+  // row (from an older state) and cached after the drop would be stale, so it is not kept.
+  std::mutex dropped_mutex_;
+  std::unordered_map<std::int64_t, std::int64_t> dropped_at_;
+  std::int64_t next_epoch_ = 0;  // Under state_mutex_.
+  const MediaFiles media_;       // Its own cache: a quarter of the page cache's budget.
 };
 
 }  // namespace reelpress::site

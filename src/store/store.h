@@ -81,6 +81,19 @@ class Store {
   // comments never empties the page cache.
   virtual Result<std::int64_t> change_counter() = 0;
 
+  // The changes behind the counter that a cache can act on precisely, newer than `after_seq`,
+  // read in one snapshot with the counter. Today one kind is logged: "comments:ID", the
+  // approved comments of entry ID changed (one row per counter step, written by the same
+  // trigger); "*" stands for a change of that kind the log cannot name. Every other write
+  // moves the counter without a row, so a reader that counts fewer rows than counter steps
+  // knows that something else changed too. Only the newest 10,000 rows are kept.
+  struct ChangeLog {
+    std::int64_t counter = 0;
+    std::int64_t last_seq = 0;  // The newest row's sequence number; 0 when there is none.
+    std::vector<std::pair<std::int64_t, std::string>> changes;  // Oldest first.
+  };
+  virtual Result<ChangeLog> changes_since(std::int64_t after_seq) = 0;
+
   // Films, with their press quotes (saved and loaded as a whole, in order).
   virtual Result<Id> save_film(const content::Film& film) = 0;  // Insert (id 0) or replace.
   virtual Result<content::Film> film_by_id(Id id) = 0;

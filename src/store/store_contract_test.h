@@ -1214,6 +1214,35 @@ TEST_P(StoreContractTest, ChangeCounterIgnoresWritesNoPageShows) {
   EXPECT_GT(must(store().change_counter()), unapproved);
 }
 
+// The change log names the entry of every comment change the counter counts, one row per
+// step; other writes move the counter with no row.
+TEST_P(StoreContractTest, ChangeLogNamesEachCommentChangeAndNothingElse) {
+  const Id entry_id = must(store().save_entry(article("e", kAired)));
+  const Id other_id = must(store().save_entry(article("f", kAired)));
+  const Store::ChangeLog start = must(store().changes_since(0));
+  const Id comment = save_comment(entry_id, ModerationStatus::kPending, kAired);
+  must(store().set_comment_status(comment, ModerationStatus::kApproved));
+  save_comment(other_id, ModerationStatus::kApproved, kAired);
+  must(store().set_comment_status(comment, ModerationStatus::kTrash));
+
+  const Store::ChangeLog log = must(store().changes_since(start.last_seq));
+  ASSERT_EQ(log.changes.size(), 3u);
+  EXPECT_EQ(log.counter - start.counter, 3);
+  EXPECT_EQ(log.changes[0].second, "comments:" + std::to_string(entry_id));
+  EXPECT_EQ(log.changes[1].second, "comments:" + std::to_string(other_id));
+  EXPECT_EQ(log.changes[2].second, "comments:" + std::to_string(entry_id));
+  EXPECT_EQ(log.last_seq, log.changes.back().first);
+  EXPECT_TRUE(must(store().changes_since(log.last_seq)).changes.empty());
+
+  // An entry edit moves the counter and logs nothing: a reader sees more steps than rows.
+  Entry edited = must(store().entry_by_id(other_id));
+  edited.title = "Edited";
+  must(store().save_entry(edited));
+  const Store::ChangeLog after = must(store().changes_since(log.last_seq));
+  EXPECT_GT(after.counter, log.counter);
+  EXPECT_TRUE(after.changes.empty());
+}
+
 // An organization the editors list shows whatever its status, so any change to it counts.
 TEST_P(StoreContractTest, ChangeCounterCountsListedOrganizationsWhateverTheirStatus) {
   const Id org = save_organization("Listed", ModerationStatus::kPending, std::nullopt, kAired);

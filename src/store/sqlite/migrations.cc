@@ -360,6 +360,40 @@ constexpr const char* kPingStatus = R"sql(
 ALTER TABLE entries ADD COLUMN pings_open INTEGER NOT NULL DEFAULT 0 CHECK (pings_open IN (0, 1));
 )sql";
 
+// The change log (Store::changes_since): comment triggers name the entry whose approved
+// comments changed, so a cache drops only the pages that show them. One row per counter step.
+constexpr const char* kChangeLog = R"sql(
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER changes_keep_recent AFTER INSERT ON changes
+  BEGIN DELETE FROM changes WHERE seq <= NEW.seq - 10000; END;
+
+DROP TRIGGER comments_insert_counts;
+DROP TRIGGER comments_update_counts;
+DROP TRIGGER comments_delete_counts;
+CREATE TRIGGER comments_insert_counts AFTER INSERT ON comments
+  WHEN NEW.status = 'approved'
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES ('comments:' || NEW.entry_id);
+  END;
+CREATE TRIGGER comments_update_counts AFTER UPDATE ON comments
+  WHEN OLD.status = 'approved' OR NEW.status = 'approved'
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES (
+      CASE WHEN OLD.entry_id = NEW.entry_id THEN 'comments:' || NEW.entry_id ELSE '*' END);
+  END;
+CREATE TRIGGER comments_delete_counts AFTER DELETE ON comments
+  WHEN OLD.status = 'approved'
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES ('comments:' || OLD.entry_id);
+  END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -367,6 +401,7 @@ constexpr Migration kMigrations[] = {
     {3, "reader submissions: site secrets, submission digests, counting only public writes",
      kReaderSubmissions},
     {4, "per-entry ping status", kPingStatus},
+    {5, "the change log of comment approvals", kChangeLog},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

@@ -1473,6 +1473,36 @@ Result<std::vector<Redirect>> SqliteStore::redirects() {
   });
 }
 
+Result<Store::ChangeLog> SqliteStore::changes_since(std::int64_t after_seq) {
+  return read<ChangeLog>([&](Connection& c) -> Result<ChangeLog> {
+    ChangeLog log;
+    const Status read = c.in_transaction(Connection::TransactionKind::kRead, [&]() -> Status {
+      auto counter = c.prepare("SELECT value FROM change_counter WHERE id = 1");
+      if (!counter) return fail(std::move(counter.error()));
+      auto row = counter->step();
+      if (!row) return fail(std::move(row.error()));
+      if (!*row) return fail(ErrorCode::kCorrupt, "the change_counter row is missing");
+      log.counter = counter->int64(0);
+      auto last = c.prepare("SELECT coalesce(max(seq), 0) FROM changes");
+      if (!last) return fail(std::move(last.error()));
+      REELPRESS_RETURN_IF_ERROR(first_row(*last, "the newest change"));
+      log.last_seq = last->int64(0);
+      auto rows = c.prepare("SELECT seq, key FROM changes WHERE seq > ?1 ORDER BY seq");
+      if (!rows) return fail(std::move(rows.error()));
+      rows->bind(1, after_seq);
+      while (true) {
+        auto next = rows->step();
+        if (!next) return fail(std::move(next.error()));
+        if (!*next) break;
+        log.changes.emplace_back(rows->int64(0), rows->text(1));
+      }
+      return {};
+    });
+    if (!read) return fail(read.error());
+    return log;
+  });
+}
+
 #undef REELPRESS_ENTRY_COLUMNS
 #undef REELPRESS_ORGANIZATION_COLUMNS
 

@@ -77,6 +77,7 @@ class SqliteStore final : public Store {
   // need none; each read method sees one consistent snapshot by itself.
   Status transaction(const std::function<Status()>& body) override;
   Result<std::int64_t> change_counter() override;
+  Result<ChangeLog> changes_since(std::int64_t after_seq) override;
 
   Result<Id> save_film(const content::Film& film) override;
   Result<content::Film> film_by_id(Id id) override;

@@ -1,0 +1,145 @@
+// The page cache's invalidation, through the real SiteHandler over a SQLite store: a write
+// drops the pages that show what it changed, and the others stay cached (the same Body is
+// handed out again, not a new rendering).
+#include "site/site_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "render/theme.h"
+#include "site/snapshot.h"
+#include "store/sqlite/sqlite_store.h"
+#include "util/clock.h"
+#include "util/scoped_temp_dir.h"
+#include "util/text.h"
+
+namespace reelpress::site {
+namespace {
+
+using content::Comment;
+using content::Entry;
+using content::ModerationStatus;
+
+constexpr util::UnixTime kAired = 1310500800;  // 2011-07-12
+
+class SiteHandlerCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = store::sqlite::SqliteStore::open((temp_.path() / "content.db").string());
+    ASSERT_TRUE(opened) << opened.error().describe();
+    store_ = std::move(*opened);
+    content::Category news{0, std::nullopt, "news", "News", ""};
+    news_ = *store_->save_category(news);
+    first_ = save_entry("first-story", "First Story", kAired);
+    second_ = save_entry("second-story", "Second Story", kAired - 86400);
+    comment(first_, "An early reader", ModerationStatus::kApproved);
+
+    auto theme = render::Theme::load(temp_.path() / "theme");
+    ASSERT_TRUE(theme);
+    SiteHandler::Options options;
+    options.poll_interval = std::chrono::milliseconds(0);  // Every request looks.
+    auto handler =
+        SiteHandler::create(*store_, *theme, settings_, util::SystemClock::instance(), options);
+    ASSERT_TRUE(handler) << handler.error().describe();
+    handler_ = std::move(*handler);
+  }
+
+  content::Id save_entry(const std::string& slug, const std::string& title, util::UnixTime at) {
+    Entry e;
+    e.slug = slug;
+    e.title = title;
+    e.status = content::EntryStatus::kPublished;
+    e.body_html = "<p>" + title + " body.</p>";
+    e.published_at = at;
+    e.modified_at = at;
+    e.category_ids = {news_};
+    return *store_->save_entry(e);
+  }
+  content::Id comment(content::Id entry, const std::string& text, ModerationStatus status) {
+    Comment c;
+    c.entry_id = entry;
+    c.author_name = "Reader";
+    c.body_html = "<p>" + text + "</p>";
+    c.status = status;
+    c.created_at = kAired + 3600;
+    return *store_->save_comment(c);
+  }
+  std::string path_of(content::Id id) {
+    auto snapshot = Snapshot::load(*store_, settings_);
+    return *util::percent_decode((*snapshot)->entry_path(*store_->entry_by_id(id)));
+  }
+  Response get(const std::string& path) {
+    Request request;
+    request.path = path;
+    request.target = path;
+    return handler_->handle(request);
+  }
+
+  util::ScopedTempDir temp_;
+  config::SiteSettings settings_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<SiteHandler> handler_;
+  content::Id news_ = 0, first_ = 0, second_ = 0;
+};
+
+TEST_F(SiteHandlerCacheTest, AnApprovalDropsThePagesThatShowThatEntrysCommentsAndNoOther) {
+  const std::string first = path_of(first_), second = path_of(second_);
+  const auto first_page = get(first).body;
+  const auto second_page = get(second).body;
+  const auto home = get("/").body;
+  const auto category = get("/category/news/").body;
+  ASSERT_NE(first_page->identity.find("An early reader"), std::string::npos);
+  // Cached: asked again, the same bytes come back, not a new rendering.
+  EXPECT_EQ(get(first).body, first_page);
+  EXPECT_EQ(get(second).body, second_page);
+
+  // A pending comment shows nowhere: nothing is dropped.
+  const content::Id later = comment(first_, "A second reader", ModerationStatus::kPending);
+  EXPECT_EQ(get(first).body, first_page);
+  EXPECT_EQ(get("/").body, home);
+
+  // Approved (by another connection, as `reelpress comments` would): the entry's page and the
+  // listings that count its comments are rendered again; the other entry's page is not.
+  ASSERT_TRUE(store_->set_comment_status(later, ModerationStatus::kApproved));
+  const auto first_after = get(first).body;
+  EXPECT_NE(first_after, first_page);
+  EXPECT_NE(first_after->identity.find("A second reader"), std::string::npos);
+  EXPECT_NE(get("/").body, home);
+  EXPECT_NE(get("/category/news/").body, category);
+  EXPECT_EQ(get(second).body, second_page) << "a page that shows nothing of it was dropped";
+
+  // Unpublishing it again is the same kind of change.
+  const auto home_after = get("/").body;
+  ASSERT_TRUE(store_->set_comment_status(later, ModerationStatus::kTrash));
+  EXPECT_EQ(get(first).body->identity.find("A second reader"), std::string::npos);
+  EXPECT_NE(get("/").body, home_after);
+  EXPECT_EQ(get(second).body, second_page);
+}
+
+TEST_F(SiteHandlerCacheTest, AnyOtherWriteDropsEverything) {
+  const std::string second = path_of(second_);
+  const auto first_page = get(path_of(first_)).body;
+  const auto second_page = get(second).body;
+  Entry e = *store_->entry_by_id(second_);
+  e.title = "Second Story, Revised";
+  ASSERT_TRUE(store_->save_entry(e));
+  const auto revised = get(second).body;
+  EXPECT_NE(revised, second_page);
+  EXPECT_NE(revised->identity.find("Second Story, Revised"), std::string::npos);
+  EXPECT_NE(get(path_of(first_)).body, first_page);
+}
+
+TEST_F(SiteHandlerCacheTest, ConditionalAndRepeatedRequestsShareOneBody) {
+  const std::string first = path_of(first_);
+  const Response a = get(first);
+  const Response b = get(first);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_FALSE(a.body->etag.empty());
+  EXPECT_FALSE(a.body->gzip.empty());
+  EXPECT_FALSE(a.body->brotli.empty());
+}
+
+}  // namespace
+}  // namespace reelpress::site
