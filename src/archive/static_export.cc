@@ -1,10 +1,7 @@
 #include "archive/static_export.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +9,7 @@
 #include <sstream>
 
 #include "archive/site_crawl.h"
+#include "util/files.h"
 #include "util/text.h"
 
 namespace reelpress::archive {
@@ -38,32 +36,14 @@ bool same_bytes(const fs::path& path, std::string_view bytes) {
   return in.gcount() == static_cast<std::streamsize>(bytes.size()) && existing == bytes;
 }
 
-// Writes `bytes` to `path` through a temporary file beside it; true if it was (re)written.
+// Writes `bytes` to `path` (util::write_file_atomically) unless it holds them already; true if
+// it was (re)written. Not flushed one by one: a tree of thousands of files would crawl.
 util::Result<bool> write_if_changed(const fs::path& path, std::string_view bytes) {
   if (same_bytes(path, bytes)) return false;
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return util::fail(io_error("cannot create", path.parent_path(), ec.value()));
-  const fs::path part = path.string() + ".part";
-  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return util::fail(io_error("cannot write", path, errno));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : ENOSPC;
-      ::close(fd);
-      ::unlink(part.c_str());
-      return util::fail(io_error("cannot write", path, err));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(part.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(part.c_str());
-    return util::fail(io_error("cannot write", path, err));
-  }
+  REELPRESS_RETURN_IF_ERROR(util::write_file_atomically(path, bytes, util::Sync::kNo));
   return true;
 }
 

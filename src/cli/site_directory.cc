@@ -1,6 +1,7 @@
 #include "cli/site_directory.h"
 
 #include "store/sqlite/sqlite_store.h"
+#include "util/files.h"
 
 namespace reelpress::cli {
 
@@ -37,7 +38,7 @@ util::Result<OpenSite> create_site(const std::filesystem::path& dir,
   }
   std::filesystem::create_directories(site.media_path(), ec);
   if (auto s =
-          config::write_file_atomically(site.settings_path(), config::render_site_toml(settings));
+          util::write_file_atomically(site.settings_path(), config::render_site_toml(settings));
       !s) {
     return util::fail(s.error());
   }

@@ -1,15 +1,11 @@
 #include "config/site_config.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <toml.hpp>
 
 #include "content/permalink.h"
+#include "util/files.h"
 #include "util/text.h"
 
 namespace reelpress::config {
@@ -263,38 +259,6 @@ std::string render_site_toml(const SiteSettings& s) {
   return out;
 }
 
-util::Status write_file_atomically(const std::filesystem::path& path, std::string_view text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return util::fail(ErrorCode::kIo, "cannot write " + tmp.string() + ": " + std::strerror(errno));
-  }
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return util::fail(ErrorCode::kIo, "cannot write " + tmp.string() + ": " + std::strerror(err));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return util::fail(ErrorCode::kIo, "cannot write " + tmp.string() + ": " + std::strerror(err));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return util::fail(ErrorCode::kIo,
-                      "cannot replace " + path.string() + ": " + std::strerror(err));
-  }
-  return {};
-}
-
 util::Status set_archive_state(const std::filesystem::path& path, bool archived,
                                std::optional<std::string> banner) {
   std::ifstream in(path, std::ios::binary);
@@ -359,7 +323,7 @@ util::Status set_archive_state(const std::filesystem::path& path, bool archived,
     return util::fail(ErrorCode::kInternal,
                       "rewriting [archive] broke site.toml: " + parsed.error().message);
   }
-  return write_file_atomically(path, out);
+  return util::write_file_atomically(path, out);
 }
 
 }  // namespace reelpress::config

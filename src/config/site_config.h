@@ -80,7 +80,4 @@ std::string render_site_toml(const SiteSettings& settings);
 util::Status set_archive_state(const std::filesystem::path& path, bool archived,
                                std::optional<std::string> banner);
 
-// Writes text to path atomically (temporary file, fsync, rename).
-util::Status write_file_atomically(const std::filesystem::path& path, std::string_view text);
-
 }  // namespace reelpress::config
