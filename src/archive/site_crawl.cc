@@ -3,6 +3,7 @@
 #include <deque>
 #include <unordered_set>
 
+#include "render/html_escape.h"
 #include "util/text.h"
 
 namespace reelpress::archive {
@@ -23,35 +24,11 @@ std::string as_target(std::string_view path) {
   return util::percent_encode_path(decoded ? *decoded : std::string(path));
 }
 
-// The few references an attribute value written by the theme or the sanitizer can hold.
+// An attribute value as the browser reads it. The theme and the sanitizer write only the basic
+// references; anything else is left as written.
 std::string decode_attribute(std::string_view value) {
   std::string out;
-  out.reserve(value.size());
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '&') {
-      out.push_back(value[i]);
-      continue;
-    }
-    const std::size_t semicolon = value.find(';', i);
-    const std::string_view name = semicolon == std::string_view::npos
-                                      ? std::string_view()
-                                      : value.substr(i + 1, semicolon - i - 1);
-    if (name == "amp") {
-      out.push_back('&');
-    } else if (name == "quot") {
-      out.push_back('"');
-    } else if (name == "#39" || name == "apos") {
-      out.push_back('\'');
-    } else if (name == "lt") {
-      out.push_back('<');
-    } else if (name == "gt") {
-      out.push_back('>');
-    } else {
-      out.push_back('&');
-      continue;
-    }
-    i = semicolon;
-  }
+  if (!render::decode_basic_references(value, &out)) out.assign(value);
   return out;
 }
 
