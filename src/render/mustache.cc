@@ -163,8 +163,8 @@ bool is_empty(const mstch::node& value) {
   return false;
 }
 
+// A value that is not a string, as mstch writes it.
 std::string as_text(const mstch::node& value) {
-  if (const auto* s = boost::get<std::string>(&value)) return *s;
   if (const auto* i = boost::get<int>(&value)) return std::to_string(*i);
   if (const auto* b = boost::get<bool>(&value)) return *b ? "true" : "false";
   if (const auto* d = boost::get<double>(&value)) {
@@ -184,11 +184,20 @@ class Renderer {
       switch (node.kind) {
         case Node::Kind::kText: out += node.text; break;
         case Node::Kind::kVariable:
-          if (const mstch::node* value = find(node.path)) out += escape_html(as_text(*value));
+        case Node::Kind::kRaw: {
+          const mstch::node* value = find(node.path);
+          if (value == nullptr) break;
+          // Strings, nearly every value, go straight into the page without a copy.
+          const auto* text = boost::get<std::string>(value);
+          const std::string other = text == nullptr ? as_text(*value) : std::string();
+          const std::string_view shown = text != nullptr ? std::string_view(*text) : other;
+          if (node.kind == Node::Kind::kRaw) {
+            out += shown;
+          } else {
+            append_escaped_html(out, shown);
+          }
           break;
-        case Node::Kind::kRaw:
-          if (const mstch::node* value = find(node.path)) out += as_text(*value);
-          break;
+        }
         case Node::Kind::kSection: section(node, out); break;
         case Node::Kind::kInverted: {
           const mstch::node* value = find(node.path);
