@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "archive/site_crawl.h"
+#include "render/html_escape.h"
 #include "util/files.h"
 #include "util/text.h"
 
@@ -45,20 +46,6 @@ util::Result<bool> write_if_changed(const fs::path& path, std::string_view bytes
   if (ec) return util::fail(io_error("cannot create", path.parent_path(), ec.value()));
   REELPRESS_RETURN_IF_ERROR(util::write_file_atomically(path, bytes, util::Sync::kNo));
   return true;
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // A value for nginx's map: quoted, with the characters nginx treats specially escaped.
@@ -201,7 +188,7 @@ util::Result<StaticExportSummary> export_static(site::Handler& handler,
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (const std::string& target : sitemap) {
-    map += "  <url><loc>" + xml_escape(options.base_url + target) + "</loc></url>\n";
+    map += "  <url><loc>" + render::escape_html(options.base_url + target) + "</loc></url>\n";
   }
   map += "</urlset>\n";
   REELPRESS_RETURN_IF_ERROR(keep("_redirects", netlify));
