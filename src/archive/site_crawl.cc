@@ -1,9 +1,11 @@
 #include "archive/site_crawl.h"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_set>
 
 #include "render/html_escape.h"
+#include "util/files.h"
 #include "util/text.h"
 
 namespace reelpress::archive {
@@ -40,9 +42,9 @@ std::string directory_of(std::string_view page_path) {
 
 }  // namespace
 
-std::vector<std::string> links_of(std::string_view html, std::string_view base_url,
-                                  std::string_view page_path) {
-  std::vector<std::string> out;
+std::vector<LinkSpan> link_spans(std::string_view html, std::string_view base_url,
+                                 std::string_view page_path) {
+  std::vector<LinkSpan> out;
   std::size_t at = 0;
   while (true) {
     const std::size_t href = html.find(" href=", at);
@@ -60,11 +62,14 @@ std::vector<std::string> links_of(std::string_view html, std::string_view base_u
     at = value_end + 1;
     std::string link = decode_attribute(html.substr(value_start, value_end - value_start));
     link = std::string(util::trim(link));
+    std::string fragment;
+    if (const std::size_t hash = link.find('#'); hash != std::string::npos) {
+      fragment = link.substr(hash);
+      link.resize(hash);
+    }
     // A static host serves the path whatever the query ("style.css?v=3" is style.css), and
     // a query that chose a view ("?replytocom=5") names a page that is already listed.
-    if (const std::size_t end = link.find_first_of("?#"); end != std::string::npos) {
-      link.resize(end);
-    }
+    if (const std::size_t query = link.find('?'); query != std::string::npos) link.resize(query);
     if (link.empty()) continue;
     if (util::starts_with_ignoring_case(link, base_url) &&
         (link.size() == base_url.size() || link[base_url.size()] == '/')) {
@@ -74,9 +79,48 @@ std::vector<std::string> links_of(std::string_view html, std::string_view base_u
     } else if (!link.starts_with("/")) {
       link = directory_of(page_path) + link;
     }
-    out.push_back(std::move(link));
+    out.push_back(LinkSpan{value_start, value_end, std::move(link), std::move(fragment)});
   }
   return out;
+}
+
+std::vector<std::string> links_of(std::string_view html, std::string_view base_url,
+                                  std::string_view page_path) {
+  std::vector<std::string> out;
+  for (LinkSpan& span : link_spans(html, base_url, page_path)) out.push_back(std::move(span.path));
+  return out;
+}
+
+std::string redirect_path(std::string_view location, std::string_view base_url,
+                          std::string_view from_path) {
+  std::vector<std::string> paths =
+      links_of(" href=\"" + std::string(location) + "\"", base_url, from_path);
+  return paths.empty() ? std::string() : std::move(paths.front());
+}
+
+util::Status visit_media_files(
+    const std::filesystem::path& media_root,
+    const std::function<util::Status(const std::string& path, std::string&& bytes)>& visit) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (media_root.empty() || !fs::is_directory(media_root, ec)) return {};
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(media_root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    std::string relative = it->path().lexically_relative(media_root).generic_string();
+    if (util::is_plain_relative_path(relative)) files.push_back(std::move(relative));
+  }
+  if (ec) {
+    return util::fail(ErrorCode::kIo, "cannot read " + media_root.string() + ": " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  for (const std::string& relative : files) {
+    auto bytes = util::read_file(media_root / relative);
+    if (!bytes) return util::fail(bytes.error());
+    REELPRESS_RETURN_IF_ERROR(visit("/files/" + relative, std::move(*bytes)));
+  }
+  return {};
 }
 
 util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
@@ -136,9 +180,8 @@ util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& 
     if (url.response.status == 301 || url.response.status == 302 || url.response.status == 308) {
       for (const auto& [name, value] : url.response.headers) {
         if (util::to_lower(name) != "location") continue;
-        for (std::string& link : links_of(" href=\"" + value + "\"", base_url, url.path)) {
-          queue.emplace_back(as_target(link), url.path);
-        }
+        std::string link = redirect_path(value, base_url, url.path);
+        if (!link.empty()) queue.emplace_back(as_target(link), url.path);
       }
       continue;
     }

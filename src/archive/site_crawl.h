@@ -21,6 +21,7 @@
 // answer 404 are visited too (a broken link): the visitor decides.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,12 +44,34 @@ struct CrawledUrl {
 util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
                                                    const site::Snapshot& snapshot);
 
-// The same-site links and resources (href, src) of an HTML page at `page_path`, as paths
-// without fragment ("/a/b/", "/files/x.jpg"), relative ones resolved, in document order;
-// `base_url` ("http://www.example.org") names the site's own absolute links. Queries are
-// dropped; links to other sites or with another scheme (mailto:) are left out.
+// One same-site link or resource (an href or src attribute) of an HTML page.
+struct LinkSpan {
+  std::size_t begin = 0;  // Where the attribute's value lies in the page, between its quotes.
+  std::size_t end = 0;
+  std::string path;      // "/a/b/", relative links resolved, the query dropped.
+  std::string fragment;  // "#comments", or empty.
+};
+
+// The same-site links and resources of an HTML page at `page_path`, in document order;
+// `base_url` ("http://www.example.org") names the site's own absolute links. Links to other
+// sites or with another scheme (mailto:) are left out.
+std::vector<LinkSpan> link_spans(std::string_view html, std::string_view base_url,
+                                 std::string_view page_path);
+
+// The paths of link_spans(): "/a/b/", "/files/x.jpg".
 std::vector<std::string> links_of(std::string_view html, std::string_view base_url,
                                   std::string_view page_path);
+
+// A redirect's Location as a same-site path ("/a/b/"), or empty when it leads off the site.
+std::string redirect_path(std::string_view location, std::string_view base_url,
+                          std::string_view from_path);
+
+// Every regular file under `media_root` (the site's uploads, public at /files/PATH), as the
+// path it is served at and its bytes, in a stable order; a missing root has none. Exports
+// copy these too: a medium no page links to is public all the same.
+util::Status visit_media_files(
+    const std::filesystem::path& media_root,
+    const std::function<util::Status(const std::string& path, std::string&& bytes)>& visit);
 
 util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
                         const std::string& base_url,

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "archive/site_crawl.h"
 #include "render/html_escape.h"
@@ -151,23 +150,13 @@ util::Result<StaticExportSummary> export_static(site::Handler& handler,
   if (!crawled) return util::fail(crawled.error());
 
   // Media files that no page links to are public all the same: copied at /files/PATH.
-  if (!options.media_root.empty() && fs::is_directory(options.media_root, ec)) {
-    for (auto it = fs::recursive_directory_iterator(options.media_root, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-      const std::string relative =
-          it->path().lexically_relative(options.media_root).generic_string();
-      if (!util::is_plain_relative_path(relative)) continue;
-      const std::string file = "files/" + relative;
-      if (written_files.count(file) != 0) continue;
-      std::ifstream in(it->path(), std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      ++summary.files;
-      REELPRESS_RETURN_IF_ERROR(keep(file, bytes.str()));
-    }
-    if (ec) return util::fail(io_error("cannot read", options.media_root, ec.value()));
-  }
+  REELPRESS_RETURN_IF_ERROR(visit_media_files(
+      options.media_root, [&](const std::string& path, std::string&& bytes) -> util::Status {
+        const std::string file = path.substr(1);
+        if (written_files.count(file) != 0) return {};
+        ++summary.files;
+        return keep(file, bytes);
+      }));
 
   // The redirect maps and the sitemap.
   std::string netlify = "# The site's permanent redirects: old path, new path, status.\n";

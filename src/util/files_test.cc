@@ -45,5 +45,48 @@ TEST(WriteFileAtomically, AMissingFolderIsAnError) {
   EXPECT_FALSE(write_file_atomically(dir.path() / "missing" / "site.toml", "x"));
 }
 
+TEST(AtomicFile, AppearsOnlyOnCommit) {
+  ScopedTempDir dir;
+  const auto path = dir.path() / "out.warc.gz";
+  {
+    auto file = AtomicFile::create(path, Sync::kNo);
+    ASSERT_TRUE(file);
+    ASSERT_TRUE(file->write("one "));
+    ASSERT_TRUE(file->write("two"));
+    EXPECT_FALSE(std::filesystem::exists(path));
+    ASSERT_TRUE(file->commit());
+  }
+  EXPECT_EQ(read(path), "one two");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.warc.gz.part"));
+}
+
+TEST(AtomicFile, DroppedWithoutCommitLeavesNothing) {
+  ScopedTempDir dir;
+  const auto path = dir.path() / "out.zim";
+  {
+    auto file = AtomicFile::create(path);
+    ASSERT_TRUE(file);
+    ASSERT_TRUE(file->write("half"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.zim.part"));
+}
+
+TEST(ReadFile, ReadsWholeAndTellsMissingFromUnreadable) {
+  ScopedTempDir dir;
+  const std::string big(200000, 'x');
+  ASSERT_TRUE(write_file_atomically(dir.path() / "big", big, Sync::kNo));
+  auto bytes = read_file(dir.path() / "big");
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(*bytes, big);
+  auto missing = read_file(dir.path() / "missing");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  auto folder = read_file(dir.path());
+  ASSERT_FALSE(folder);
+  EXPECT_EQ(folder.error().code, ErrorCode::kIo);
+  EXPECT_NE(folder.error().message.find(dir.path().string()), std::string::npos);
+}
+
 }  // namespace
 }  // namespace reelpress::util
