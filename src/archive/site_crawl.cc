@@ -5,7 +5,6 @@
 #include <unordered_set>
 
 #include "render/html_escape.h"
-#include "util/files.h"
 #include "util/text.h"
 
 namespace reelpress::archive {
@@ -98,33 +97,9 @@ std::string redirect_path(std::string_view location, std::string_view base_url,
   return paths.empty() ? std::string() : std::move(paths.front());
 }
 
-util::Status visit_media_files(
-    const std::filesystem::path& media_root,
-    const std::function<util::Status(const std::string& path, std::string&& bytes)>& visit) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (media_root.empty() || !fs::is_directory(media_root, ec)) return {};
-  std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(media_root, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-    std::string relative = it->path().lexically_relative(media_root).generic_string();
-    if (util::is_plain_relative_path(relative)) files.push_back(std::move(relative));
-  }
-  if (ec) {
-    return util::fail(ErrorCode::kIo, "cannot read " + media_root.string() + ": " + ec.message());
-  }
-  std::sort(files.begin(), files.end());
-  for (const std::string& relative : files) {
-    auto bytes = util::read_file(media_root / relative);
-    if (!bytes) return util::fail(bytes.error());
-    REELPRESS_RETURN_IF_ERROR(visit("/files/" + relative, std::move(*bytes)));
-  }
-  return {};
-}
-
 util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
-                                                   const site::Snapshot& snapshot) {
+                                                   const site::Snapshot& snapshot,
+                                                   const std::filesystem::path& media_root) {
   std::vector<std::string> seeds = {"/"};
   store::EntryQuery query;
   query.kinds.assign(std::begin(kEveryKind), std::end(kEveryKind));
@@ -142,6 +117,22 @@ util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
   auto redirects = store.redirects();
   if (!redirects) return util::fail(redirects.error());
   for (const content::Redirect& r : *redirects) seeds.push_back(as_target(r.from_path));
+
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (media_root.empty() || !fs::is_directory(media_root, ec)) return seeds;
+  std::vector<std::string> media;
+  for (auto it = fs::recursive_directory_iterator(media_root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    std::string relative = it->path().lexically_relative(media_root).generic_string();
+    if (util::is_plain_relative_path(relative)) media.push_back(as_target("/files/" + relative));
+  }
+  if (ec) {
+    return util::fail(ErrorCode::kIo, "cannot read " + media_root.string() + ": " + ec.message());
+  }
+  std::sort(media.begin(), media.end());  // The directory's order is no order.
+  seeds.insert(seeds.end(), media.begin(), media.end());
   return seeds;
 }
 
@@ -169,7 +160,7 @@ util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& 
     request.target = target;
     request.path = *decoded;
     request.host = host;
-    CrawledUrl url{*decoded, target, handler.handle(request), from};
+    CrawledUrl url{*decoded, target, handler.handle(request), from, queue.size()};
     if (url.response.status >= 500) {
       return util::fail(ErrorCode::kInternal, "the page at " + url.path + " (linked from " +
                                                   (from.empty() ? "the seeds" : from) +

@@ -38,11 +38,15 @@ struct CrawledUrl {
   std::string target;  // As requested: percent-encoded ("/%EC%86%8C%EA%B8%88/").
   site::Response response;
   std::string linked_from;  // The page whose link led here; empty for a seed.
+  std::size_t queued = 0;   // URLs still waiting to be visited (some may be seen already).
 };
 
-// "/", every published entry and film, and every redirect's old path.
+// "/", every published entry and film, every redirect's old path, and every medium under
+// `media_root` (the site's uploads, public at /files/PATH: one that no page links to is
+// public all the same). An empty or missing media_root has none.
 util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
-                                                   const site::Snapshot& snapshot);
+                                                   const site::Snapshot& snapshot,
+                                                   const std::filesystem::path& media_root);
 
 // One same-site link or resource (an href or src attribute) of an HTML page.
 struct LinkSpan {
@@ -65,13 +69,6 @@ std::vector<std::string> links_of(std::string_view html, std::string_view base_u
 // A redirect's Location as a same-site path ("/a/b/"), or empty when it leads off the site.
 std::string redirect_path(std::string_view location, std::string_view base_url,
                           std::string_view from_path);
-
-// Every regular file under `media_root` (the site's uploads, public at /files/PATH), as the
-// path it is served at and its bytes, in a stable order; a missing root has none. Exports
-// copy these too: a medium no page links to is public all the same.
-util::Status visit_media_files(
-    const std::filesystem::path& media_root,
-    const std::function<util::Status(const std::string& path, std::string&& bytes)>& visit);
 
 util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
                         const std::string& base_url,

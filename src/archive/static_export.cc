@@ -57,16 +57,6 @@ std::string nginx_quoted(std::string_view text) {
   return out + "\"";
 }
 
-std::string megabytes(std::uint64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
-  return text;
-}
-
-std::string plural(std::uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 std::set<std::string> read_manifest(const fs::path& out) {
   std::set<std::string> files;
   std::ifstream in(out / kManifest);
@@ -78,26 +68,10 @@ std::set<std::string> read_manifest(const fs::path& out) {
 
 }  // namespace
 
-std::string file_for_path(std::string_view path) {
-  if (!path.starts_with("/")) return {};
-  std::string file(path.substr(1));
-  if (file.empty() || file.back() == '/') file += "index.html";
-  if (!util::is_plain_relative_path(file)) return {};
-  return file;
-}
-
 std::string StaticExportSummary::to_string() const {
-  std::string out = "Exported " + plural(pages, "page", "pages") + ", " +
-                    plural(files, "file", "files") + " and " +
-                    plural(redirects, "redirect", "redirects") + " (" + megabytes(bytes) +
-                    "): " + std::to_string(written) + " written, " + std::to_string(unchanged) +
-                    " unchanged, " + std::to_string(removed) + " removed; ";
-  if (broken_links.empty()) return out + "no broken links.";
-  out += plural(broken_links.size(), "broken link", "broken links") + ":";
-  for (const BrokenLink& link : broken_links) {
-    out += "\n  " + link.path + " (linked from " + link.linked_from + ")";
-  }
-  return out;
+  return "Exported " + counts.describe() + ": " + std::to_string(written) + " written, " +
+         std::to_string(unchanged) + " unchanged, " + std::to_string(removed) + " removed; " +
+         counts.describe_broken_links(base_url);
 }
 
 util::Result<StaticExportSummary> export_static(site::Handler& handler,
@@ -109,54 +83,54 @@ util::Result<StaticExportSummary> export_static(site::Handler& handler,
   const std::set<std::string> earlier = read_manifest(options.out);
 
   StaticExportSummary summary;
-  ExportProgress progress;
+  summary.base_url = options.base_url;
   std::set<std::string> written_files;
   std::vector<std::pair<std::string, std::string>> redirects;  // Decoded from, location.
   std::vector<std::string> sitemap;                            // Encoded targets.
+  std::vector<std::pair<std::string, std::shared_ptr<const site::Body>>> pages;  // Path, body.
 
   auto keep = [&](const std::string& file, std::string_view bytes) -> util::Status {
     if (!written_files.insert(file).second) return {};
     auto changed = write_if_changed(options.out / file, bytes);
     if (!changed) return util::fail(changed.error());
     ++(*changed ? summary.written : summary.unchanged);
-    if (*changed) ++progress.written;
-    summary.bytes += bytes.size();
     return {};
   };
 
   const util::Status crawled =
-      crawl_site(handler, seeds, options.base_url, [&](const CrawledUrl& url) -> util::Status {
-        ++progress.urls;
-        if (options.progress) options.progress(progress);
-        const int status = url.response.status;
-        if (status == 301 || status == 302 || status == 308) {
-          for (const auto& [name, value] : url.response.headers) {
-            if (util::to_lower(name) == "location") redirects.emplace_back(url.path, value);
-          }
-          return {};
-        }
-        if (status == 404) {
-          if (!url.linked_from.empty()) summary.broken_links.push_back({url.path, url.linked_from});
-          return {};
-        }
-        if (status != 200 || !url.response.body) return {};
-        const std::string file = file_for_path(url.path);
-        if (file.empty()) return {};  // Not a name a file can have; counted as nothing.
-        const bool page = url.response.content_type.starts_with("text/html");
-        ++(page ? summary.pages : summary.files);
-        if (page) sitemap.push_back(url.target);
-        return keep(file, url.response.body->identity);
-      });
+      crawl_for_export(handler, seeds, options.base_url, options.progress, summary.counts,
+                       [&](const ExportedUrl& exported) -> util::Status {
+                         const CrawledUrl& url = exported.url;
+                         if (exported.kind == UrlKind::kRedirect) {
+                           redirects.emplace_back(url.path, exported.location);
+                           return {};
+                         }
+                         const std::string file = file_for_path(url.path);
+                         if (file.empty()) return {};  // Not a name a file can have.
+                         if (exported.kind == UrlKind::kPage) {
+                           sitemap.push_back(url.target);
+                           pages.emplace_back(url.path, url.response.body);
+                           return {};
+                         }
+                         return keep(file, url.response.body->identity);
+                       });
   if (!crawled) return util::fail(crawled.error());
 
-  // Media files that no page links to are public all the same: copied at /files/PATH.
-  REELPRESS_RETURN_IF_ERROR(visit_media_files(
-      options.media_root, [&](const std::string& path, std::string&& bytes) -> util::Status {
-        const std::string file = path.substr(1);
-        if (written_files.count(file) != 0) return {};
-        ++summary.files;
-        return keep(file, bytes);
-      }));
+  // Pages are written once every missing path is known: those that link one are rewritten.
+  const MissingPaths missing = missing_paths(summary.counts);
+  for (const auto& [path, body] : pages) {
+    const std::string file = file_for_path(path);
+    if (missing.pages.count(path) == 0) {
+      REELPRESS_RETURN_IF_ERROR(keep(file, body->identity));
+      continue;
+    }
+    REELPRESS_RETURN_IF_ERROR(
+        keep(file, rewrite_links(body->identity, options.base_url, path,
+                                 [&](const LinkSpan& span) -> std::optional<std::string> {
+                                   if (missing.paths.count(span.path) == 0) return std::nullopt;
+                                   return missing_link(options.base_url, span);
+                                 })));
+  }
 
   // The redirect maps and the sitemap.
   std::string netlify = "# The site's permanent redirects: old path, new path, status.\n";
@@ -172,7 +146,6 @@ util::Result<StaticExportSummary> export_static(site::Handler& handler,
     nginx += "    " + nginx_quoted(from) + " " + nginx_quoted(to) + ";\n";
   }
   nginx += "}\n";
-  summary.redirects = redirects.size();
   std::string map =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
@@ -193,7 +166,6 @@ util::Result<StaticExportSummary> export_static(site::Handler& handler,
   for (const std::string& file : written_files) manifest += file + "\n";
   auto listed = write_if_changed(options.out / kManifest, manifest);
   if (!listed) return util::fail(listed.error());
-  if (options.progress) options.progress(progress);
   return summary;
 }
 

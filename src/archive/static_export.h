@@ -13,8 +13,9 @@
 // a failure (disk full, no permission) leaves no half-written file under a final name; the
 // error names the file and the tree stays a mix of the old and new exports, readable.
 //
-// Links that lead nowhere (404) are counted and listed in the summary with the page that
-// links them: a faithful copy of a site with broken links has the same broken links.
+// Links that lead nowhere (404) are listed in the summary with the page that links them, and
+// those pages are rewritten to send such links to the site's own address (missing_link()):
+// the copy has no broken links, and differs from the live page in those links only.
 #pragma once
 
 #include <cstdint>
@@ -23,30 +24,18 @@
 #include <string>
 #include <vector>
 
+#include "archive/export.h"
 #include "site/http.h"
 #include "util/result.h"
 
 namespace reelpress::archive {
 
-struct ExportProgress {
-  std::uint64_t urls = 0;     // Visited so far.
-  std::uint64_t written = 0;  // Files written (changed or new).
-};
-
-struct BrokenLink {
-  std::string path;
-  std::string linked_from;
-};
-
 struct StaticExportSummary {
-  std::uint64_t pages = 0;      // HTML pages.
-  std::uint64_t files = 0;      // Assets and media files.
-  std::uint64_t redirects = 0;  // 301s in the redirect maps.
+  ExportCounts counts;
   std::uint64_t written = 0;    // Files (re)written this time.
   std::uint64_t unchanged = 0;  // Files left as they were.
   std::uint64_t removed = 0;    // Files of an earlier export that are gone from the site.
-  std::uint64_t bytes = 0;      // Of every page and file.
-  std::vector<BrokenLink> broken_links;
+  std::string base_url;         // Where links to missing paths now lead.
 
   // "Exported 212 pages, 48 files and 30 redirects (12.1 MB): 260 written, 0 unchanged, 0
   // removed; no broken links."
@@ -55,9 +44,8 @@ struct StaticExportSummary {
 
 struct StaticExportOptions {
   std::filesystem::path out;
-  std::string base_url;              // For sitemap.xml and the site's own absolute links.
-  std::filesystem::path media_root;  // Media files no page links are copied from here too.
-  std::function<void(const ExportProgress&)> progress;
+  std::string base_url;  // For sitemap.xml and the site's own absolute links.
+  ProgressCallback progress;
 };
 
 // Errors: kIo (naming the path) when the tree cannot be written; kInternal when a page
@@ -65,9 +53,5 @@ struct StaticExportOptions {
 util::Result<StaticExportSummary> export_static(site::Handler& handler,
                                                 const std::vector<std::string>& seeds,
                                                 const StaticExportOptions& options);
-
-// The file that holds the page at `path` ("/a/b/" -> "a/b/index.html"); empty when the path
-// cannot name a file safely (util::is_plain_relative_path).
-std::string file_for_path(std::string_view path);
 
 }  // namespace reelpress::archive

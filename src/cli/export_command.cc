@@ -4,15 +4,21 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
+#include "archive/illustration.h"
 #include "archive/site_crawl.h"
 #include "archive/static_export.h"
+#include "archive/warc_export.h"
+#include "archive/zim_export.h"
 #include "cli/site_directory.h"
 #include "render/theme.h"
 #include "site/site_handler.h"
 #include "site/snapshot.h"
+#include "util/civil_time.h"
 #include "util/clock.h"
+#include "util/files.h"
 
 namespace reelpress::cli {
 namespace {
@@ -24,15 +30,26 @@ int report(const util::Error& error) {
   return usage ? 2 : 1;
 }
 
-// "  1234 URLs  56 written", redrawn at most ten times a second on a terminal.
-class ProgressLine {
+// A progress bar on a terminal, redrawn at most ten times a second:
+//   [##########..........]  1234 of ~2468 URLs
+// The crawl learns of URLs as it goes, so the total is what it knows of yet.
+class ProgressBar {
  public:
   void update(const archive::ExportProgress& p) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(100)) return;
+    if (!p.finishing && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
-    std::printf("\r%8llu URLs  %8llu written\033[K", static_cast<unsigned long long>(p.urls),
-                static_cast<unsigned long long>(p.written));
+    if (p.finishing) {
+      std::printf("\r%llu URLs visited; completing the file...\033[K",
+                  static_cast<unsigned long long>(p.urls));
+    } else {
+      const std::uint64_t total = p.urls + p.queued;
+      constexpr int kWidth = 30;
+      const int done = total == 0 ? kWidth : static_cast<int>(p.urls * kWidth / total);
+      std::printf("\r[%s%s] %8llu of ~%llu URLs\033[K", std::string(done, '#').c_str(),
+                  std::string(kWidth - done, '.').c_str(), static_cast<unsigned long long>(p.urls),
+                  static_cast<unsigned long long>(total));
+    }
     std::fflush(stdout);
     drawn_ = true;
   }
@@ -46,12 +63,40 @@ class ProgressLine {
   bool drawn_ = false;
 };
 
+// "http://www.example.org/x" -> "example.org"
+std::string host_of(std::string_view url) {
+  if (const std::size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+  }
+  url = url.substr(0, url.find_first_of("/:"));
+  if (url.starts_with("www.")) url.remove_prefix(4);
+  return std::string(url);
+}
+
+// The theme's --accent colour ("#8a3b12") for the ZIM file's illustration.
+archive::Rgb accent_colour(const std::filesystem::path& theme) {
+  archive::Rgb colour{0x8a, 0x3b, 0x12};
+  auto css = util::read_file(theme / "assets" / "style.css");
+  if (!css) return colour;
+  const std::size_t at = css->find("--accent:");
+  if (at == std::string::npos) return colour;
+  const std::size_t hash = css->find('#', at);
+  if (hash == std::string::npos || hash + 7 > css->size()) return colour;
+  unsigned r, g, b;
+  if (std::sscanf(css->c_str() + hash, "#%2x%2x%2x", &r, &g, &b) == 3) {
+    colour = {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(g),
+              static_cast<std::uint8_t>(b)};
+  }
+  return colour;
+}
+
 }  // namespace
 
 int run_export(const std::string& dir, const std::string& format, const std::string& out) {
-  if (format != "static") {
-    return report(util::Error{util::ErrorCode::kInvalidArgument,
-                              "export --format " + format + ": the formats are: static"});
+  if (format != "static" && format != "zim" && format != "warc") {
+    return report(
+        util::Error{util::ErrorCode::kInvalidArgument,
+                    "export --format " + format + ": the formats are: static, zim, warc"});
   }
   auto site = open_site(dir);
   if (!site) return report(site.error());
@@ -62,28 +107,64 @@ int run_export(const std::string& dir, const std::string& format, const std::str
   const std::string base_url = settings.base_url;
   site::SiteHandler::Options handler_options;
   handler_options.media_root = site->dir.media_path();
-  handler_options.compress = false;     // The tree holds the pages as they are.
+  handler_options.compress = false;     // Exports hold the pages as they are.
   handler_options.cache_pages = false;  // Each page is rendered once.
   auto handler = site::SiteHandler::create(*site->store, *theme, settings,
                                            util::SystemClock::instance(), handler_options);
   if (!handler) return report(handler.error());
   auto snapshot = site::Snapshot::load(*site->store, settings);
   if (!snapshot) return report(snapshot.error());
-  auto seeds = archive::crawl_seeds(*site->store, **snapshot);
+  auto seeds = archive::crawl_seeds(*site->store, **snapshot, site->dir.media_path());
   if (!seeds) return report(seeds.error());
 
-  ProgressLine line;
-  archive::StaticExportOptions options;
-  options.out = out;
-  options.base_url = base_url;
-  options.media_root = site->dir.media_path();
+  ProgressBar bar;
+  archive::ProgressCallback progress;
   if (::isatty(STDOUT_FILENO)) {
-    options.progress = [&line](const archive::ExportProgress& p) { line.update(p); };
+    progress = [&bar](const archive::ExportProgress& p) { bar.update(p); };
   }
-  auto summary = archive::export_static(**handler, *seeds, options);
-  line.clear();
-  if (!summary) return report(summary.error());
-  std::cout << summary->to_string() << std::endl;
+  std::string result;
+  if (format == "static") {
+    archive::StaticExportOptions options;
+    options.out = out;
+    options.base_url = base_url;
+    options.progress = progress;
+    auto summary = archive::export_static(**handler, *seeds, options);
+    bar.clear();
+    if (!summary) return report(summary.error());
+    result = summary->to_string();
+  } else if (format == "zim") {
+    archive::ZimExportOptions options;
+    options.out = out;
+    options.base_url = base_url;
+    options.progress = progress;
+    archive::ZimMetadata& meta = options.metadata;
+    meta.language = archive::zim_language(settings.language);
+    meta.name = host_of(base_url) + "_" + settings.language.substr(0, 2) + "_all";
+    meta.title = settings.title;
+    meta.description = settings.tagline;
+    meta.creator = settings.producer.empty() ? settings.copyright_holder : settings.producer;
+    meta.publisher = settings.copyright_holder.empty() ? meta.creator : settings.copyright_holder;
+    meta.date = util::format_iso_time(util::SystemClock::instance().now()).substr(0, 10);
+    meta.source = base_url;
+    meta.illustration_png = archive::reel_illustration(48, accent_colour(site->dir.theme_path()));
+    auto summary = archive::export_zim(**handler, *seeds, options);
+    bar.clear();
+    if (!summary) return report(summary.error());
+    result = summary->to_string(out);
+  } else {
+    archive::WarcExportOptions options;
+    options.out = out;
+    options.base_url = base_url;
+    options.progress = progress;
+    options.software = std::string("reelpress ") + REELPRESS_VERSION;
+    options.description = settings.title;
+    options.date = util::SystemClock::instance().now();
+    auto summary = archive::export_warc(**handler, *seeds, options);
+    bar.clear();
+    if (!summary) return report(summary.error());
+    result = summary->to_string(out);
+  }
+  std::cout << result << std::endl;
   return 0;
 }
 

@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
   auto* exporter = app.add_subcommand(
       "export", "Export the whole site as an offline copy (a static tree nginx serves as is)");
   exporter->add_option("DIR", dir, "Site directory")->required();
-  exporter->add_option("--format", format, "static")->capture_default_str();
+  exporter->add_option("--format", format, "static, zim or warc")->capture_default_str();
   exporter->add_option("--out", out, "Where to write it (a folder for static)")->required();
 
   CommentsOptions comments_options;

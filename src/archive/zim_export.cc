@@ -1,0 +1,285 @@
+#include "archive/zim_export.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zim/writer/creator.h>
+#include <zim/writer/item.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <unordered_set>
+
+#include "render/html_escape.h"
+#include "util/text.h"
+
+namespace reelpress::archive {
+namespace {
+
+namespace fs = std::filesystem;
+using util::ErrorCode;
+
+// At most `limit` characters (code points), the last one an ellipsis when it is cut.
+std::string shortened(std::string_view text, std::size_t limit) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (++chars == limit) {
+      // The code point that starts here is the last that fits: is it the end?
+      std::size_t next = i + 1;
+      while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) {
+        ++next;
+      }
+      if (next == text.size()) return std::string(text);
+      return std::string(util::trim(text.substr(0, i))) + "\xE2\x80\xA6";
+    }
+  }
+  return std::string(text);
+}
+
+// Whether a ZIM reader gains by compressing the item: text does, pictures and video do not.
+bool compressible(std::string_view mime) {
+  return mime.starts_with("text/") || mime.starts_with("application/javascript") ||
+         mime.starts_with("application/json") || mime.starts_with("application/xml") ||
+         mime.starts_with("image/svg+xml");
+}
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
+    out.push_back(path.substr(start, end - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+// libzim prints its progress ("Resolve redirect", "set index") to standard output whatever
+// configVerbose says; the command's own output must stay what it documents.
+class QuietStdout {
+ public:
+  QuietStdout() {
+    std::fflush(stdout);
+    saved_ = ::dup(STDOUT_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, STDOUT_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietStdout() {
+    std::fflush(stdout);
+    if (saved_ < 0) return;
+    ::dup2(saved_, STDOUT_FILENO);
+    ::close(saved_);
+  }
+  QuietStdout(const QuietStdout&) = delete;
+  QuietStdout& operator=(const QuietStdout&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+void remove_quietly(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+}
+
+}  // namespace
+
+std::string relative_file_link(std::string_view from_file, std::string_view to_file) {
+  std::vector<std::string_view> from = segments(from_file);
+  from.pop_back();  // The file's own name: links start from its folder.
+  const std::vector<std::string_view> to = segments(to_file);
+  std::size_t common = 0;
+  while (common < from.size() && common + 1 < to.size() && from[common] == to[common]) ++common;
+  std::string link;
+  for (std::size_t i = common; i < from.size(); ++i) link += "../";
+  for (std::size_t i = common; i < to.size(); ++i) {
+    link += to[i];
+    if (i + 1 < to.size()) link += '/';
+  }
+  return link;
+}
+
+std::string with_relative_links(std::string_view html, std::string_view base_url,
+                                std::string_view page_path,
+                                const std::unordered_set<std::string>& missing) {
+  const std::string page_file = file_for_path(page_path);
+  if (page_file.empty()) return std::string(html);
+  return rewrite_links(
+      html, base_url, page_path, [&](const LinkSpan& span) -> std::optional<std::string> {
+        if (missing.count(span.path) != 0) return missing_link(base_url, span);
+        const std::string file = file_for_path(span.path);
+        if (file.empty()) return std::nullopt;  // Left as written: it names no file here.
+        std::string value;
+        render::append_escaped_html(
+            value, util::percent_encode_path(relative_file_link(page_file, file)) + span.fragment);
+        return value;
+      });
+}
+
+std::string zim_language(std::string_view bcp47) {
+  std::string primary = util::to_lower(bcp47.substr(0, bcp47.find_first_of("-_")));
+  static constexpr std::pair<std::string_view, std::string_view> kCodes[] = {
+      {"ar", "ara"}, {"bg", "bul"}, {"bn", "ben"}, {"ca", "cat"}, {"cs", "ces"}, {"cy", "cym"},
+      {"da", "dan"}, {"de", "deu"}, {"el", "ell"}, {"en", "eng"}, {"eo", "epo"}, {"es", "spa"},
+      {"et", "est"}, {"eu", "eus"}, {"fa", "fas"}, {"fi", "fin"}, {"fr", "fra"}, {"ga", "gle"},
+      {"gl", "glg"}, {"he", "heb"}, {"hi", "hin"}, {"hr", "hrv"}, {"hu", "hun"}, {"hy", "hye"},
+      {"id", "ind"}, {"is", "isl"}, {"it", "ita"}, {"ja", "jpn"}, {"ka", "kat"}, {"km", "khm"},
+      {"ko", "kor"}, {"ku", "kur"}, {"lt", "lit"}, {"lv", "lav"}, {"mk", "mkd"}, {"ms", "msa"},
+      {"my", "mya"}, {"nb", "nob"}, {"ne", "nep"}, {"nl", "nld"}, {"nn", "nno"}, {"no", "nor"},
+      {"pa", "pan"}, {"pl", "pol"}, {"ps", "pus"}, {"pt", "por"}, {"ro", "ron"}, {"ru", "rus"},
+      {"sk", "slk"}, {"sl", "slv"}, {"so", "som"}, {"sq", "sqi"}, {"sr", "srp"}, {"sv", "swe"},
+      {"sw", "swa"}, {"ta", "tam"}, {"th", "tha"}, {"ti", "tir"}, {"tl", "tgl"}, {"tr", "tur"},
+      {"uk", "ukr"}, {"ur", "urd"}, {"vi", "vie"}, {"yi", "yid"}, {"zh", "zho"}, {"zu", "zul"},
+  };
+  if (primary.size() == 3) return primary;
+  for (const auto& [two, three] : kCodes) {
+    if (primary == two) return std::string(three);
+  }
+  return "und";
+}
+
+std::string ZimExportSummary::to_string(const fs::path& out) const {
+  return "Exported " + counts.describe() + " to " + out.string() + " (" + megabytes(file_bytes) +
+         "); " + counts.describe_broken_links(base_url);
+}
+
+util::Result<ZimExportSummary> export_zim(site::Handler& handler,
+                                          const std::vector<std::string>& seeds,
+                                          const ZimExportOptions& options) {
+  // libzim writes PART.tmp while it works and renames it to PART at the end; PART becomes
+  // the final name only once it is whole.
+  const fs::path part = options.out.string() + ".part";
+  const fs::path work = part.string() + ".tmp";
+  auto cleanup = [&] {
+    remove_quietly(work);
+    remove_quietly(part);
+  };
+  auto io_error = [&](const std::string& why) {
+    cleanup();
+    return util::Error{ErrorCode::kIo, "cannot write " + options.out.string() + ": " + why};
+  };
+  // libzim reports a file it cannot create as a bare exception: try it first, for the
+  // reason.
+  if (FILE* probe = std::fopen(part.c_str(), "wb")) {
+    std::fclose(probe);
+  } else {
+    return util::fail(io_error(std::strerror(errno)));
+  }
+
+  ZimExportSummary summary;
+  summary.base_url = options.base_url;
+  try {
+    zim::writer::Creator creator;
+    const ZimMetadata& meta = options.metadata;
+    creator.configVerbose(false)
+        .configCompression(zim::Compression::Zstd)
+        .configNbWorkers(2)
+        .configIndexing(options.full_text_index, meta.language);
+    creator.startZimCreation(part.string());
+
+    struct Page {
+      std::string entry;  // "a/b/index.html"
+      std::string path;   // "/a/b/"
+      std::string mime;
+      std::shared_ptr<const site::Body> body;
+    };
+    std::vector<Page> pages;
+    std::unordered_set<std::string> entries;
+    std::vector<std::tuple<std::string, std::string, std::string>>
+        redirects;  // Path, title, target.
+    const util::Status crawled =
+        crawl_for_export(handler, seeds, options.base_url, options.progress, summary.counts,
+                         [&](const ExportedUrl& exported) -> util::Status {
+                           const CrawledUrl& url = exported.url;
+                           const std::string path = file_for_path(url.path);
+                           if (path.empty()) return {};
+                           if (exported.kind == UrlKind::kRedirect) {
+                             if (exported.redirect_off_site)
+                               return {};  // A ZIM file holds no other site.
+                             const std::string target = file_for_path(exported.redirect_to);
+                             if (!target.empty()) redirects.emplace_back(path, url.path, target);
+                             return {};
+                           }
+                           if (!entries.insert(path).second) return {};
+                           const std::string mime(url.response.content_type);
+                           zim::writer::Hints hints;
+                           hints[zim::writer::COMPRESS] = compressible(mime) ? 1 : 0;
+                           if (exported.kind == UrlKind::kPage) {
+                             // Added once the crawl is over and every missing path is known.
+                             pages.push_back({path, url.path, mime, url.response.body});
+                             return {};
+                           }
+                           creator.addItem(zim::writer::StringItem::create(
+                               path, mime, std::string(), hints, url.response.body->identity));
+                           return {};
+                         });
+    if (!crawled) {
+      cleanup();
+      return util::fail(crawled.error());
+    }
+    const MissingPaths missing = missing_paths(summary.counts);
+    for (const Page& page : pages) {
+      zim::writer::Hints hints;
+      hints[zim::writer::COMPRESS] = 1;
+      hints[zim::writer::FRONT_ARTICLE] = 1;
+      const std::string& html = page.body->identity;
+      creator.addItem(zim::writer::StringItem::create(
+          page.entry, page.mime, page_title(html), hints,
+          with_relative_links(html, options.base_url, page.path, missing.paths)));
+    }
+    for (const auto& [path, title, target] : redirects) {
+      // A redirect to a page that is not there (a broken link) would be a broken entry.
+      if (entries.count(target) == 0 || entries.count(path) != 0) continue;
+      entries.insert(path);
+      creator.addRedirection(path, title, target);
+    }
+    if (entries.count("index.html") != 0) creator.setMainPath("index.html");
+
+    creator.addMetadata("Name", meta.name);
+    creator.addMetadata("Title", shortened(meta.title, 30));
+    const std::string description = meta.description.empty() ? meta.title : meta.description;
+    creator.addMetadata("Description", shortened(description, 80));
+    if (shortened(description, 80) != description) {
+      creator.addMetadata("LongDescription", shortened(description, 4000));
+    }
+    creator.addMetadata("Language", meta.language);
+    creator.addMetadata("Creator", meta.creator.empty() ? meta.title : meta.creator);
+    creator.addMetadata("Publisher", meta.publisher.empty() ? meta.title : meta.publisher);
+    creator.addMetadata("Date", meta.date);
+    if (!meta.source.empty()) creator.addMetadata("Source", meta.source);
+    creator.addMetadata("Scraper", "reelpress");
+    creator.addMetadata("Tags", "_ftindex:" + std::string(options.full_text_index ? "yes" : "no") +
+                                    ";_pictures:yes;_videos:yes;_details:yes");
+    if (!meta.illustration_png.empty()) creator.addIllustration(48, meta.illustration_png);
+
+    if (options.progress) {
+      ExportProgress finishing;
+      finishing.urls = summary.counts.pages + summary.counts.files + summary.counts.redirects;
+      finishing.finishing = true;
+      options.progress(finishing);
+    }
+    QuietStdout quiet;
+    creator.finishZimCreation();
+  } catch (const std::exception& e) {
+    // libzim's messages name no file and rarely a reason: errno is often still the cause.
+    const int err = errno;
+    std::string why = e.what();
+    if (err != 0) why += std::string(" (") + std::strerror(err) + ")";
+    return util::fail(io_error(why));
+  }
+
+  std::error_code ec;
+  fs::rename(part, options.out, ec);
+  if (ec) return util::fail(io_error(ec.message()));
+  summary.file_bytes = fs::file_size(options.out, ec);
+  return summary;
+}
+
+}  // namespace reelpress::archive
