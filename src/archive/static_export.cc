@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -134,13 +135,21 @@ util::Result<StaticExportSummary> export_static(site::Handler& handler,
 
   // The redirect maps and the sitemap.
   std::string netlify = "# The site's permanent redirects: old path, new path, status.\n";
+  // nginx keeps a map's keys in hash buckets of 64 bytes unless told otherwise; an old path
+  // longer than that stops it from starting. The file says how big they must be.
+  std::size_t longest = 0;
+  for (const auto& redirect : redirects) longest = std::max(longest, redirect.first.size());
+  std::size_t bucket = 64;
+  while (bucket < longest + 32) bucket *= 2;
   std::string nginx =
       "# The site's permanent redirects, for nginx. In the http block:\n"
-      "#   include " +
-      std::string("redirects.nginx.conf;") +
-      "\n# and in the server block:\n"
+      "#   include redirects.nginx.conf;\n"
+      "# and in the server block:\n"
       "#   if ($reelpress_redirect) { return 301 $reelpress_redirect; }\n"
-      "map $uri $reelpress_redirect {\n";
+      "# The bucket size fits the longest old path; if the http block sets its own, keep the\n"
+      "# larger of the two there and remove it here.\n"
+      "map_hash_bucket_size " +
+      std::to_string(bucket) + ";\nmap $uri $reelpress_redirect {\n";
   for (const auto& [from, to] : redirects) {
     netlify += util::percent_encode_path(from) + " " + to + " 301\n";
     nginx += "    " + nginx_quoted(from) + " " + nginx_quoted(to) + ";\n";

@@ -39,6 +39,7 @@ std::string sha1_label(std::string_view bytes) { return "sha1:" + util::base32(u
 std::string warc_record(const Fields& fields, std::string_view block) {
   std::string record = "WARC/1.1\r\n";
   for (const auto& [name, value] : fields) record += name + ": " + value + "\r\n";
+  record += "WARC-Block-Digest: " + sha1_label(block) + "\r\n";
   record += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n";
   record.append(block);
   record += "\r\n\r\n";
@@ -109,8 +110,7 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
                                          {"WARC-Date", date},
                                          {"WARC-Target-URI", uri},
                                          {"Content-Type", "application/http;msgtype=response"},
-                                         {"WARC-Payload-Digest", sha1_label(payload)},
-                                         {"WARC-Block-Digest", sha1_label(block)}},
+                                         {"WARC-Payload-Digest", sha1_label(payload)}},
                                         block));
         const std::string request = "GET " + url.target + " HTTP/1.1\r\nHost: " + host +
                                     "\r\nAccept-Encoding: identity\r\n\r\n";
@@ -120,8 +120,7 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
                       {"WARC-Date", date},
                       {"WARC-Target-URI", uri},
                       {"WARC-Concurrent-To", response_id},
-                      {"Content-Type", "application/http;msgtype=request"},
-                      {"WARC-Block-Digest", sha1_label(request)}},
+                      {"Content-Type", "application/http;msgtype=request"}},
                      request);
       });
   if (!crawled) return util::fail(crawled.error());

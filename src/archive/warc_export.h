@@ -49,8 +49,8 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
                                             const std::vector<std::string>& seeds,
                                             const WarcExportOptions& options);
 
-// One WARC record: the header block (fields in the order given, then Content-Length) and the
-// content block, gzip-compressed as a member of its own. Exposed for tests.
+// One WARC record: the header block (fields in the order given, then WARC-Block-Digest and
+// Content-Length) and the content block, gzip-compressed as a member of its own. Exposed for tests.
 std::string warc_record(const std::vector<std::pair<std::string, std::string>>& fields,
                         std::string_view block);
 

@@ -122,6 +122,7 @@ TEST(ExportWarc, RecordsEveryUrlAsTheServerSendsItWithDigests) {
   EXPECT_EQ(records[0].fields["WARC-Type"], "warcinfo");
   EXPECT_EQ(records[0].fields["WARC-Date"], "2023-11-14T22:13:20Z");
   EXPECT_NE(records[0].block.find("software: reelpress test\r\n"), std::string::npos);
+  EXPECT_EQ(records[0].fields["WARC-Block-Digest"], sha1_label(records[0].block));
   std::map<std::string, std::string> responses;  // Target URI -> block.
   std::set<std::string> ids;
   for (std::size_t i = 1; i < records.size(); i += 2) {

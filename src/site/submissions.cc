@@ -308,6 +308,15 @@ std::optional<Response> Submissions::check_form(const Request& request, const Pa
     d.org_region = single_line(f.value(form::kOrgRegion));
   }
 
+  // Whatever else the form holds or lacks: an archived site takes nothing (what the reader
+  // wrote is shown back on the page).
+  if (ctx.settings.archived) {
+    return problem(ctx, a.refusal(403,
+                                  {"This site is archived: it no longer takes comments or "
+                                   "suggestions."},
+                                  false));
+  }
+
   // Before anything that costs a store read: a flood stops here.
   const RateDecision rate =
       limiter_.admit(request.client_address, ctx.settings.comment_rate_per_minute);
@@ -363,12 +372,6 @@ std::optional<Response> Submissions::check_form(const Request& request, const Pa
   a.entry = std::move(*entry);
   a.entry_url = ctx.snapshot.entry_path(*a.entry);
 
-  if (ctx.settings.archived) {
-    return problem(ctx, a.refusal(403,
-                                  {"This site is archived: it no longer takes comments or "
-                                   "suggestions."},
-                                  false));
-  }
   if (!accepts_submissions(*a.entry, ctx.settings, ctx.now)) {
     return problem(ctx, a.refusal(403,
                                   {std::string(comment ? "Comments" : "Suggestions") +

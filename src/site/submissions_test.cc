@@ -411,6 +411,12 @@ TEST_F(SubmissionsTest, ClosedAndArchivedSitesShowNoFormAndRefusePosts) {
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(html(r).find("archived"), std::string::npos);
   EXPECT_NE(html(r).find("Archived words"), std::string::npos);
+  // Whatever the form lacks: no token, no page.
+  r = post("/comments/", "comment=Bare+words");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(html(r).find("Bare words"), std::string::npos);
+  r = post("/organizations/suggest/", "org_name=Bare");
+  EXPECT_EQ(r.status, 403);
 
   settings_.archived = false;
   settings_.comments_close_after_days = 5;  // The entry is 10 days old.
