@@ -184,6 +184,13 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ki
     if (auto set = connection->execute("PRAGMA synchronous = NORMAL"); !set) {
       return fail(std::move(set.error()));
     }
+    // Reads through a memory map instead of a pread() per page: a page render reads a few
+    // hundred pages, and the system calls cost more than the work (an export of 2,631 pages
+    // made 463,000 of them). The map is shared by every connection and is the operating
+    // system's page cache itself, so it adds no copy of the file to the process.
+    if (auto set = connection->execute("PRAGMA mmap_size = 1073741824"); !set) {
+      return fail(std::move(set.error()));
+    }
   }
   // Savepoints and sorts spill to temporary files by default: a large import then makes a
   // write system call for every statement journal. Memory is cheap next to that.
