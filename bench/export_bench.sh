@@ -5,6 +5,11 @@
 # layout (generated here). Both write a whole site into an empty folder; medians of $RUNS runs,
 # in one run of this script. Also times a second, incremental export (nothing changed) and the
 # ZIM and WARC exports.
+#
+# Both write into a memory file system (/dev/shm, or $OUT_ROOT): on this machine's disk,
+# creating the 2,600 folders and files of either site costs 1 to 4 s, more when the same
+# names were just deleted (as between runs), and that noise would measure the disk, not the
+# tools.
 # The table is printed and appended to bench/results/export.txt.
 #
 # Target: the static export at least 2x faster than Hugo (hugo / reelpress >= 2).
@@ -25,7 +30,10 @@ for tool in hugo python3 /usr/bin/time; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-export-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+out_root=${OUT_ROOT:-/dev/shm}
+[[ -d "$out_root" && -w "$out_root" ]] || out_root=$work
+out=$(mktemp -d "$out_root/reelpress-export-bench-out.XXXXXX")
+trap 'rm -rf "$work" "$out"' EXIT
 source "$root/bench/lib.sh"
 build_release
 
@@ -80,38 +88,38 @@ median() { sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2)'; }
 
 reelpress_static() {
   for ((i = 0; i < runs; i++)); do
-    rm -rf "$work/static"
-    timed "$binary" export "$site" --format static --out "$work/static"
+    rm -rf "$out/static"
+    timed "$binary" export "$site" --format static --out "$out/static"
   done | median
 }
 reelpress_incremental() {
-  for ((i = 0; i < runs; i++)); do timed "$binary" export "$site" --format static --out "$work/static"; done | median
+  for ((i = 0; i < runs; i++)); do timed "$binary" export "$site" --format static --out "$out/static"; done | median
 }
 reelpress_file() {
   local format=$1
-  for ((i = 0; i < runs; i++)); do timed "$binary" export "$site" --format "$format" --out "$work/site.$format"; done | median
+  for ((i = 0; i < runs; i++)); do timed "$binary" export "$site" --format "$format" --out "$out/site.$format"; done | median
 }
 hugo_build() {
   for ((i = 0; i < runs; i++)); do
-    rm -rf "$hugo_site/public" "$hugo_site/resources"
-    timed hugo --source "$hugo_site" --quiet --destination "$hugo_site/public"
+    rm -rf "$out/hugo" "$hugo_site/resources"
+    timed hugo --source "$hugo_site" --quiet --destination "$out/hugo"
   done | median
 }
 
 read -r static_wall static_cpu < <(reelpress_static)
 static_summary=$(head -1 "$work/out")
-static_files=$(find "$work/static" -type f | wc -l)
+static_files=$(find "$out/static" -type f | wc -l)
 read -r incr_wall incr_cpu < <(reelpress_incremental)
 read -r zim_wall zim_cpu < <(reelpress_file zim)
 read -r warc_wall warc_cpu < <(reelpress_file warc)
 read -r hugo_wall hugo_cpu < <(hugo_build)
-hugo_files=$(find "$hugo_site/public" -type f | wc -l)
+hugo_files=$(find "$out/hugo" -type f | wc -l)
 ratio=$(awk -v h="$hugo_wall" -v r="$static_wall" 'BEGIN { printf "%.2f", (r > 0 ? h / r : 0) }')
 
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no commit')," \
-    "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), median of $runs; $(hugo version | cut -d' ' -f1-2)"
+    "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), median of $runs; $(hugo version | cut -d' ' -f1-2); output in $out_root"
   echo
   echo "| build                                  | files | wall (s) | CPU (s) |"
   echo "| -------------------------------------- | ----: | -------: | ------: |"

@@ -1,7 +1,10 @@
 #include "archive/site_crawl.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include "render/html_escape.h"
@@ -136,52 +139,160 @@ util::Result<std::vector<std::string>> crawl_seeds(store::Store& store,
   return seeds;
 }
 
+namespace {
+
+// Renders a wave of URLs on several threads at once: the handler is thread-safe (the server
+// calls it from every worker) and the store gives each thread its own connection. The threads
+// live as long as the crawl, so each opens its connection once.
+class RenderPool {
+ public:
+  RenderPool(site::Handler& handler, std::string host, std::string base_url, unsigned threads)
+      : handler_(handler), host_(std::move(host)), base_url_(std::move(base_url)) {
+    for (unsigned i = 1; i < threads; ++i) helpers_.emplace_back([this] { help(); });
+  }
+  ~RenderPool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& helper : helpers_) helper.join();
+  }
+  RenderPool(const RenderPool&) = delete;
+  RenderPool& operator=(const RenderPool&) = delete;
+
+  struct Job {
+    std::string path;  // Decoded.
+    std::string target;
+    std::string from;
+    site::Response response;
+    std::vector<std::string> links;  // Same-site paths the response leads to.
+  };
+
+  // Renders every job, this thread helping; returns when all are done.
+  void render(std::vector<Job>& jobs) {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_ = &jobs;
+      next_ = 0;
+      unfinished_ = jobs.size();
+      ++wave_;
+    }
+    wake_.notify_all();
+    work();
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return unfinished_ == 0; });
+    jobs_ = nullptr;
+  }
+
+ private:
+  void help() {
+    std::uint64_t seen_wave = 0;
+    while (true) {
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || wave_ != seen_wave; });
+        if (stopping_) return;
+        seen_wave = wave_;
+      }
+      work();
+    }
+  }
+
+  void work() {
+    while (true) {
+      Job* job;
+      {
+        std::lock_guard lock(mutex_);
+        if (jobs_ == nullptr || next_ >= jobs_->size()) return;
+        job = &(*jobs_)[next_++];
+      }
+      run(*job);
+      std::lock_guard lock(mutex_);
+      if (--unfinished_ == 0) done_.notify_all();
+    }
+  }
+
+  void run(Job& job) const {
+    site::Request request;
+    request.method = site::Method::kGet;
+    request.target = job.target;
+    request.path = job.path;
+    request.host = host_;
+    job.response = handler_.handle(request);
+    const site::Response& r = job.response;
+    if (r.status == 301 || r.status == 302 || r.status == 308) {
+      for (const auto& [name, value] : r.headers) {
+        if (util::to_lower(name) != "location") continue;
+        std::string link = redirect_path(value, base_url_, job.path);
+        if (!link.empty()) job.links.push_back(std::move(link));
+      }
+    } else if (r.status == 200 && r.body && r.content_type.starts_with("text/html")) {
+      job.links = links_of(r.body->identity, base_url_, job.path);
+    }
+  }
+
+  site::Handler& handler_;
+  const std::string host_;
+  const std::string base_url_;
+  std::vector<std::thread> helpers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::vector<Job>* jobs_ = nullptr;
+  std::size_t next_ = 0;
+  std::size_t unfinished_ = 0;
+  std::uint64_t wave_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
 util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
                         const std::string& base_url,
-                        const std::function<util::Status(const CrawledUrl&)>& visit) {
+                        const std::function<util::Status(const CrawledUrl&)>& visit,
+                        unsigned threads) {
   std::unordered_set<std::string> seen;                   // Decoded paths.
   std::deque<std::pair<std::string, std::string>> queue;  // Target, linked from.
   for (const std::string& seed : seeds) queue.emplace_back(seed, "");
-  const std::string host = [&] {
+  std::string host = [&] {
     std::string_view rest = base_url;
     if (const std::size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
       rest.remove_prefix(scheme + 3);
     }
     return std::string(rest.substr(0, rest.find('/')));
   }();
-  while (!queue.empty()) {
-    auto [target, from] = std::move(queue.front());
-    queue.pop_front();
-    auto decoded = util::percent_decode(target);
-    if (!decoded || !util::is_valid_utf8(*decoded) || !seen.insert(*decoded).second) continue;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  RenderPool pool(handler, std::move(host), base_url, threads);
 
-    site::Request request;
-    request.method = site::Method::kGet;
-    request.target = target;
-    request.path = *decoded;
-    request.host = host;
-    CrawledUrl url{*decoded, target, handler.handle(request), from, queue.size()};
-    if (url.response.status >= 500) {
-      return util::fail(ErrorCode::kInternal, "the page at " + url.path + " (linked from " +
-                                                  (from.empty() ? "the seeds" : from) +
-                                                  ") cannot be rendered: status " +
-                                                  std::to_string(url.response.status));
+  // Waves of the queue's next URLs are rendered together, then visited in queue order and
+  // their links queued in that order: the visits come in the order a crawl one URL at a time
+  // would make them.
+  constexpr std::size_t kWave = 64;
+  std::vector<RenderPool::Job> wave;
+  while (!queue.empty()) {
+    wave.clear();
+    while (!queue.empty() && wave.size() < kWave) {
+      auto [target, from] = std::move(queue.front());
+      queue.pop_front();
+      auto decoded = util::percent_decode(target);
+      if (!decoded || !util::is_valid_utf8(*decoded) || !seen.insert(*decoded).second) continue;
+      wave.push_back(RenderPool::Job{std::move(*decoded), std::move(target), std::move(from)});
     }
-    REELPRESS_RETURN_IF_ERROR(visit(url));
-    if (url.response.status == 301 || url.response.status == 302 || url.response.status == 308) {
-      for (const auto& [name, value] : url.response.headers) {
-        if (util::to_lower(name) != "location") continue;
-        std::string link = redirect_path(value, base_url, url.path);
-        if (!link.empty()) queue.emplace_back(as_target(link), url.path);
+    pool.render(wave);
+    for (std::size_t i = 0; i < wave.size(); ++i) {
+      RenderPool::Job& job = wave[i];
+      CrawledUrl url{job.path, job.target, std::move(job.response), job.from,
+                     queue.size() + (wave.size() - i - 1)};
+      if (url.response.status >= 500) {
+        return util::fail(ErrorCode::kInternal,
+                          "the page at " + url.path + " (linked from " +
+                              (url.linked_from.empty() ? "the seeds" : url.linked_from) +
+                              ") cannot be rendered: status " +
+                              std::to_string(url.response.status));
       }
-      continue;
-    }
-    if (url.response.status != 200 || !url.response.body ||
-        !url.response.content_type.starts_with("text/html")) {
-      continue;
-    }
-    for (std::string& link : links_of(url.response.body->identity, base_url, url.path)) {
-      queue.emplace_back(as_target(link), url.path);
+      REELPRESS_RETURN_IF_ERROR(visit(url));
+      for (const std::string& link : job.links) queue.emplace_back(as_target(link), job.path);
     }
   }
   return {};

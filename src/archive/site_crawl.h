@@ -70,8 +70,11 @@ std::vector<std::string> links_of(std::string_view html, std::string_view base_u
 std::string redirect_path(std::string_view location, std::string_view base_url,
                           std::string_view from_path);
 
+// Pages are rendered on `threads` threads (0: one per core), visited on the calling thread
+// one at a time, in the order a crawl of one URL at a time would visit them.
 util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
                         const std::string& base_url,
-                        const std::function<util::Status(const CrawledUrl&)>& visit);
+                        const std::function<util::Status(const CrawledUrl&)>& visit,
+                        unsigned threads = 0);
 
 }  // namespace reelpress::archive
