@@ -1,6 +1,8 @@
 #include "archive/zim_export.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <zim/writer/creator.h>
 #include <zim/writer/item.h>
@@ -89,6 +91,31 @@ void remove_quietly(const fs::path& path) {
   fs::remove(path, ec);
 }
 
+// Whether the folder of `out` has room for `needed` bytes, and the process may write a file
+// that large (ulimit -f).
+util::Status check_room(const fs::path& out, std::uint64_t needed) {
+  fs::path folder = out.parent_path();
+  if (folder.empty()) folder = ".";
+  struct statvfs disk {};
+  if (::statvfs(folder.c_str(), &disk) == 0) {
+    const std::uint64_t free_bytes = std::uint64_t{disk.f_bavail} * disk.f_frsize;
+    if (free_bytes < needed) {
+      return util::fail(ErrorCode::kIo, "cannot write " + out.string() + ": not enough room (" +
+                                            megabytes(needed) + " may be needed, " +
+                                            megabytes(free_bytes) + " free)");
+    }
+  }
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      limit.rlim_cur < needed) {
+    return util::fail(ErrorCode::kIo, "cannot write " + out.string() +
+                                          ": the file size limit (ulimit -f) is " +
+                                          megabytes(limit.rlim_cur) + " and " + megabytes(needed) +
+                                          " may be needed");
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string relative_file_link(std::string_view from_file, std::string_view to_file) {
@@ -160,11 +187,21 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
   auto cleanup = [&] {
     remove_quietly(work);
     remove_quietly(part);
+    // The full-text and title indexes libzim builds beside the file (Xapian databases).
+    for (const char* index : {"_fulltext.idx", "_title.idx"}) {
+      const fs::path file = part.string() + index;
+      remove_quietly(file);
+      std::error_code ec;
+      fs::remove_all(file.string() + ".tmp", ec);
+    }
   };
   auto io_error = [&](const std::string& why) {
     cleanup();
     return util::Error{ErrorCode::kIo, "cannot write " + options.out.string() + ": " + why};
   };
+  if (options.room_needed > 0) {
+    REELPRESS_RETURN_IF_ERROR(check_room(options.out, options.room_needed));
+  }
   // libzim reports a file it cannot create as a bare exception: try it first, for the
   // reason.
   if (FILE* probe = std::fopen(part.c_str(), "wb")) {
@@ -268,10 +305,12 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
     QuietStdout quiet;
     creator.finishZimCreation();
   } catch (const std::exception& e) {
-    // libzim's messages name no file and rarely a reason: errno is often still the cause.
+    // libzim's messages name no file and rarely a reason: errno often still holds it.
     const int err = errno;
     std::string why = e.what();
-    if (err != 0) why += std::string(" (") + std::strerror(err) + ")";
+    if (err != 0 && why.find(std::strerror(err)) == std::string::npos) {
+      why += std::string(" (") + std::strerror(err) + ")";
+    }
     return util::fail(io_error(why));
   }
 

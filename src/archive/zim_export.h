@@ -10,8 +10,9 @@
 // (kiwix-serve: /content/BOOK/), where links from the site's root would lead nowhere.
 //
 // The file is written under a temporary name beside FILE.zim and renamed when complete, so
-// a failure (disk full, no permission, a page that cannot be rendered) leaves no file, or
-// the earlier one, under the final name.
+// a failure (no permission, a page that cannot be rendered) leaves no file, or the earlier
+// one, under the final name, and libzim's temporary files are removed. A disk without room
+// for the file is refused before anything is written (see room_needed).
 #pragma once
 
 #include <filesystem>
@@ -42,6 +43,11 @@ struct ZimMetadata {
 struct ZimExportOptions {
   std::filesystem::path out;
   std::string base_url;
+  // An upper bound of the bytes libzim will write (its file, indexes and temporary files).
+  // libzim does not report a full disk or a file size limit: its writer retries the write
+  // for ever. So the room is checked first, against this, and a disk that is too small is a
+  // clear error before anything is written. 0: no check.
+  std::uint64_t room_needed = 0;
   ZimMetadata metadata;
   bool full_text_index = true;
   ProgressCallback progress;

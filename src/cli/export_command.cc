@@ -90,6 +90,26 @@ archive::Rgb accent_colour(const std::filesystem::path& theme) {
   return colour;
 }
 
+// A generous bound of what libzim writes for a site: every medium as it is, the pages
+// (rendered, several times the database's text) and the indexes, before compression.
+std::uint64_t zim_room_needed(const SiteDirectory& dir, const config::SiteSettings& settings) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::uint64_t bytes = 16 << 20;
+  const fs::path database = dir.database_path(settings);
+  for (const fs::path& file : {database, fs::path(database.string() + "-wal")}) {
+    const auto size = fs::file_size(file, ec);
+    if (!ec) bytes += 4 * size;
+  }
+  if (fs::is_directory(dir.media_path(), ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir.media_path(), ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+    }
+  }
+  return bytes;
+}
+
 }  // namespace
 
 int run_export(const std::string& dir, const std::string& format, const std::string& out) {
@@ -147,6 +167,7 @@ int run_export(const std::string& dir, const std::string& format, const std::str
     meta.date = util::format_iso_time(util::SystemClock::instance().now()).substr(0, 10);
     meta.source = base_url;
     meta.illustration_png = archive::reel_illustration(48, accent_colour(site->dir.theme_path()));
+    options.room_needed = zim_room_needed(site->dir, settings);
     auto summary = archive::export_zim(**handler, *seeds, options);
     bar.clear();
     if (!summary) return report(summary.error());

@@ -2,6 +2,7 @@
 // with status 2 for a usage error (bad arguments, not a site), 1 for a failure while working.
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -144,6 +145,9 @@ int run_archive(const std::string& dir, const std::string& state, const std::str
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file that outgrows the process's size limit (ulimit -f) is an error to report, naming
+  // the file, like a full disk: not a signal that kills the process mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"reelpress: publishing for documentary series websites", "reelpress"};
   app.set_version_flag("--version", std::string("reelpress ") + REELPRESS_VERSION);
   app.require_subcommand(1);

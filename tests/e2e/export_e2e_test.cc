@@ -1,7 +1,11 @@
-// `reelpress export --format static`, end to end: the real binary writes the demo site's tree,
-// and every page in it is byte for byte what the live server answers at the same URL.
+// `reelpress export`, end to end: the real binary writes the demo site's static tree, and every
+// page in it is byte for byte what the live server answers at the same URL; the ZIM and WARC
+// files of a live site; and clear failures that leave no file behind. (tests/archive checks
+// the three formats further with nginx, linkchecker, zimcheck, kiwix-serve and warcio.)
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -121,6 +125,86 @@ TEST(Export, UnwritableOrFullTargetsFailClearlyAndLeaveNoHalfFile) {
 
   r = run_reelpress({"export", site.string(), "--format", "pdf", "--out", out.string()});
   EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+// What an export left in `folder` besides `keep`: nothing, when it failed cleanly.
+std::set<std::string> leftovers(const fs::path& folder, const std::string& keep = "") {
+  std::set<std::string> out;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (name != keep && name != "site") out.insert(name);
+  }
+  return out;
+}
+
+TEST(Export, ALiveSiteExportsAsZimAndWarcFiles) {
+  TempDir dir;
+  const fs::path site = dir.path() / "site";
+  ASSERT_EQ(run_reelpress({"init", site.string(), "--demo"}).exit_code, 0);
+  const fs::path zim = dir.path() / "demo.zim";
+  CommandResult r =
+      run_reelpress({"export", site.string(), "--format", "zim", "--out", zim.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(r.output.starts_with("Exported 30 pages, 1 file and 0 redirects")) << r.output;
+  EXPECT_NE(r.output.find("no broken links"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Resolve redirect"), std::string::npos) << "libzim's chatter";
+  const std::string zim_bytes = read_file(zim);
+  ASSERT_GT(zim_bytes.size(), 1000u);
+  EXPECT_EQ(zim_bytes.substr(0, 4), std::string("ZIM\x04", 4));  // The ZIM magic number.
+
+  const fs::path warc = dir.path() / "demo.warc.gz";
+  r = run_reelpress({"export", site.string(), "--format", "warc", "--out", warc.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(63 records,"), std::string::npos) << r.output;
+  EXPECT_EQ(read_file(warc).substr(0, 2), "\x1f\x8b");  // gzip, member by member.
+  EXPECT_EQ(leftovers(dir.path()), (std::set<std::string>{"demo.warc.gz", "demo.zim"}));
+}
+
+TEST(Export, ZimAndWarcFailuresSayWhyAndLeaveNoFile) {
+  TempDir dir;
+  const fs::path site = dir.path() / "site";
+  ASSERT_EQ(run_reelpress({"init", site.string(), "--demo"}).exit_code, 0);
+
+  // A full disk under the WARC file.
+  const fs::path warc = dir.path() / "site.warc.gz";
+  fs::create_symlink("/dev/full", dir.path() / "site.warc.gz.part");
+  CommandResult r =
+      run_reelpress({"export", site.string(), "--format", "warc", "--out", warc.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cannot write " + warc.string() + ": No space left on device"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(leftovers(dir.path()), std::set<std::string>{});
+
+  // A folder that is a file.
+  const fs::path blocked = dir.path() / "file";
+  std::ofstream(blocked) << "a file, not a folder";
+  for (const char* format : {"zim", "warc"}) {
+    r = run_reelpress(
+        {"export", site.string(), "--format", format, "--out", (blocked / "out").string()});
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("cannot write " + (blocked / "out").string() + ": Not a directory"),
+              std::string::npos)
+        << r.output;
+  }
+  EXPECT_EQ(leftovers(dir.path(), "file"), std::set<std::string>{});
+
+  // No room for the ZIM file (here a file size limit, as ulimit -f sets): refused before
+  // libzim writes anything, since libzim itself would retry a failed write for ever.
+  std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit saved {};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  struct rlimit small = saved;
+  small.rlim_cur = 200000;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  const fs::path zim = dir.path() / "site.zim";
+  r = run_reelpress({"export", site.string(), "--format", "zim", "--out", zim.string()});
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &saved), 0);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cannot write " + zim.string() + ": the file size limit (ulimit -f) is"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(leftovers(dir.path(), "file"), std::set<std::string>{});
 }
 
 }  // namespace
