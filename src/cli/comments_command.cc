@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "cli/exit_status.h"
 #include "cli/site_directory.h"
 #include "render/markdown.h"
 #include "site/form_fields.h"
@@ -18,16 +19,6 @@ namespace {
 
 using content::ModerationStatus;
 using util::ErrorCode;
-
-constexpr int kUsageError = 2;
-constexpr int kFailure = 1;
-
-int report(const util::Error& error) {
-  std::cerr << "reelpress: " << error.message << "\n";
-  const bool usage =
-      error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kNotFound;
-  return usage ? kUsageError : kFailure;
-}
 
 // What an id on the command line names.
 struct SubmissionId {

@@ -12,6 +12,7 @@
 #include "archive/static_export.h"
 #include "archive/warc_export.h"
 #include "archive/zim_export.h"
+#include "cli/exit_status.h"
 #include "cli/site_directory.h"
 #include "render/theme.h"
 #include "site/site_handler.h"
@@ -22,13 +23,6 @@
 
 namespace reelpress::cli {
 namespace {
-
-int report(const util::Error& error) {
-  std::cerr << "reelpress: " << error.message << "\n";
-  const bool usage =
-      error.code == util::ErrorCode::kInvalidArgument || error.code == util::ErrorCode::kNotFound;
-  return usage ? 2 : 1;
-}
 
 // A progress bar on a terminal, redrawn at most ten times a second:
 //   [##########..........]  1234 of ~2468 URLs

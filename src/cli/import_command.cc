@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/exit_status.h"
 #include "cli/site_directory.h"
 #include "importer/uploads.h"
 #include "importer/wxr_importer.h"
@@ -89,13 +90,6 @@ class ProgressBar {
   Clock::time_point last_;
   bool drawn_ = false;
 };
-
-int report(const util::Error& error) {
-  std::cerr << "reelpress: " << error.message << "\n";
-  const bool usage =
-      error.code == util::ErrorCode::kInvalidArgument || error.code == util::ErrorCode::kNotFound;
-  return usage ? 2 : 1;
-}
 
 }  // namespace
 

@@ -9,9 +9,11 @@
 
 #include "cli/comments_command.h"
 #include "cli/demo_content.h"
+#include "cli/exit_status.h"
 #include "cli/export_command.h"
 #include "cli/import_command.h"
 #include "cli/site_directory.h"
+#include "cli/user_command.h"
 #include "render/theme.h"
 #include "server/http_server.h"
 #include "site/site_handler.h"
@@ -19,17 +21,6 @@
 
 namespace reelpress::cli {
 namespace {
-
-constexpr int kUsageError = 2;
-constexpr int kFailure = 1;
-
-int report(const util::Error& error) {
-  std::cerr << "reelpress: " << error.message << "\n";
-  const bool usage = error.code == util::ErrorCode::kNotFound ||
-                     error.code == util::ErrorCode::kInvalidArgument ||
-                     error.code == util::ErrorCode::kAlreadyExists;
-  return usage ? kUsageError : kFailure;
-}
 
 int run_init(const std::string& dir, bool demo) {
   config::SiteSettings settings;
@@ -203,6 +194,9 @@ int main(int argc, char** argv) {
   CommentsOptions comments_options;
   auto* comments = add_comments_command(app, comments_options);
 
+  UserOptions user_options;
+  auto* user = add_user_command(app, user_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -222,6 +216,7 @@ int main(int argc, char** argv) {
     if (*archive) return run_archive(dir, state, banner);
     if (*import) return run_import(dir, file, uploads);
     if (*comments) return run_comments(comments_options);
+    if (*user) return run_user(user_options);
     if (*exporter) return run_export(dir, format, out);
   } catch (const std::exception& e) {
     std::cerr << "reelpress: " << e.what() << "\n";
