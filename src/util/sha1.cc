@@ -47,6 +47,7 @@ void Sha1::compress(const std::uint8_t* block) {
 }
 
 void Sha1::update(std::string_view bytes) {
+  if (bytes.empty()) return;  // Its data() may be null, which memcpy may not be given.
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   std::size_t size = bytes.size();
   length_ += size;
