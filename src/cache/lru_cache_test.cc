@@ -34,6 +34,26 @@ TEST(LruCache, EvictsLeastRecentlyUsedWithinTheBudget) {
   EXPECT_LE(cache.used_bytes(), 1000u);
 }
 
+TEST(LruCache, EntriesHitSinceTheLastPassOutliveThoseNeverHit) {
+  LruCache<std::string> cache(1000);  // Three entries of 150 bytes fit.
+  for (const char* key : {"/1/", "/2/", "/3/"}) {
+    cache.insert(key, std::make_shared<std::string>(key), 150);
+  }
+  ASSERT_NE(cache.find("/1/"), nullptr);
+  ASSERT_NE(cache.find("/2/"), nullptr);
+  cache.insert("/4/", std::make_shared<std::string>("/4/"), 150);
+  EXPECT_EQ(cache.find("/3/"), nullptr);  // The only one not hit.
+  // The pass cleared /1/'s and /2/'s marks; /4/ is hit now, so /1/ goes next.
+  ASSERT_NE(cache.find("/4/"), nullptr);
+  ASSERT_NE(cache.find("/2/"), nullptr);
+  cache.insert("/5/", std::make_shared<std::string>("/5/"), 150);
+  EXPECT_EQ(cache.find("/1/"), nullptr);
+  EXPECT_NE(cache.find("/2/"), nullptr);
+  EXPECT_NE(cache.find("/4/"), nullptr);
+  EXPECT_NE(cache.find("/5/"), nullptr);
+  EXPECT_EQ(cache.size(), 3u);
+}
+
 TEST(LruCache, ValueLargerThanBudgetIsNotKept) {
   LruCache<std::string> cache(100);
   cache.insert("/big/", std::make_shared<std::string>("x"), 1000);
