@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "render/theme.h"
 #include "site/snapshot.h"
@@ -129,6 +130,33 @@ TEST_F(SiteHandlerCacheTest, AnyOtherWriteDropsEverything) {
   EXPECT_NE(revised, second_page);
   EXPECT_NE(revised->identity.find("Second Story, Revised"), std::string::npos);
   EXPECT_NE(get(path_of(first_)).body, first_page);
+}
+
+// The archive switch puts the banner on every page: every cached page goes, none is kept,
+// and switching back drops them all again.
+TEST_F(SiteHandlerCacheTest, TheArchiveSwitchDropsEveryPageAndOnlyOnce) {
+  const std::vector<std::string> paths = {path_of(first_), path_of(second_), "/",
+                                          "/category/news/"};
+  std::vector<std::shared_ptr<const Body>> before;
+  for (const std::string& path : paths) before.push_back(get(path).body);
+  constexpr std::string_view kBanner = "no longer actively maintained";
+  config::SiteSettings archived = settings_;
+  archived.archived = true;
+  ASSERT_TRUE(handler_->set_settings(archived));
+  std::vector<std::shared_ptr<const Body>> after;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    after.push_back(get(paths[i]).body);
+    EXPECT_NE(after[i], before[i]) << paths[i];
+    EXPECT_EQ(before[i]->identity.find(kBanner), std::string::npos) << paths[i];
+    EXPECT_NE(after[i]->identity.find(kBanner), std::string::npos) << paths[i];
+    EXPECT_EQ(get(paths[i]).body, after[i]) << paths[i] << ": cached again at once";
+  }
+  ASSERT_TRUE(handler_->set_settings(settings_));
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const auto back = get(paths[i]).body;
+    EXPECT_NE(back, after[i]) << paths[i];
+    EXPECT_EQ(back->identity, before[i]->identity) << paths[i];
+  }
 }
 
 TEST_F(SiteHandlerCacheTest, ConditionalAndRepeatedRequestsShareOneBody) {
