@@ -61,6 +61,8 @@ struct Response {
   // For the page cache (site/site_handler.cc), not sent: the entries whose approved comments
   // the page shows, so that an approval drops this page and no other.
   std::vector<std::int64_t> comments_of;
+  // For the page cache too: the categories whose name or description the page shows.
+  std::vector<std::int64_t> categories_shown;
   // Extra headers (Location, Retry-After, Set-Cookie, Allow, ...).
   std::vector<std::pair<std::string, std::string>> headers;
 };

@@ -399,7 +399,10 @@ util::Result<RenderedPage> Pages::listing(const PageContext& ctx, const ListingR
   view["meta_description"] = description;
   auto html = theme_->render("listing", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), 0, false, ids_of(list->entries)};
+  std::vector<content::Id> categories_shown;
+  if (q.category_id) categories_shown.push_back(*q.category_id);
+  return RenderedPage{std::move(*html), 0, false, ids_of(list->entries),
+                      std::move(categories_shown)};
 }
 
 util::Result<RenderedPage> Pages::film(const PageContext& ctx, const content::Film& film) const {
@@ -629,7 +632,7 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
   view["entry"] = std::move(entry);
   auto html = theme_->render("entry", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), last_modified, has_form, {e.id}};
+  return RenderedPage{std::move(*html), last_modified, has_form, {e.id}, e.category_ids};
 }
 
 util::Result<std::string> Pages::submission_problem(const PageContext& ctx,

@@ -38,6 +38,9 @@ struct RenderedPage {
   // Entries whose approved comments the page shows (listed, or counted in a summary): the
   // cache drops the page when they change (SiteHandler).
   std::vector<content::Id> comments_of;
+  // Categories whose name or description the page shows (an entry's "Posted in", a
+  // category's own listing): a rename drops the page, and only such pages.
+  std::vector<content::Id> categories_shown;
 };
 
 // What one reader's own request adds to an entry page, from its query string: the reply form

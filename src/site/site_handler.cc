@@ -118,47 +118,72 @@ util::Status SiteHandler::reload(std::shared_ptr<const config::SiteSettings> set
   return {};
 }
 
-bool SiteHandler::drop_comment_pages(const State& current, const store::Store::ChangeLog& log) {
-  // Precise only when every counter step since `current` is a logged comment change.
+bool SiteHandler::drop_pages_precisely(const State& current, const store::Store::ChangeLog& log) {
+  // Precise only when every counter step since `current` is a logged change it knows.
   if (log.counter < current.counter ||
       static_cast<std::size_t>(log.counter - current.counter) != log.changes.size()) {
     return false;
   }
-  std::vector<std::int64_t> entries;
+  std::vector<std::int64_t> entries, categories;
   for (const auto& [seq, key] : log.changes) {
-    constexpr std::string_view kPrefix = "comments:";
-    if (!key.starts_with(kPrefix)) return false;
-    const auto id = util::parse_non_negative(std::string_view(key).substr(kPrefix.size()));
+    std::vector<std::int64_t>* into = nullptr;
+    std::string_view rest = key;
+    for (auto [prefix, list] : {std::pair{std::string_view("comments:"), &entries},
+                                std::pair{std::string_view("category:"), &categories}}) {
+      if (rest.starts_with(prefix)) {
+        rest.remove_prefix(prefix.size());
+        into = list;
+        break;
+      }
+    }
+    const auto id = into ? util::parse_non_negative(rest) : std::nullopt;
     if (!id) return false;
-    entries.push_back(*id);
+    into->push_back(*id);
+  }
+  // A category's name is in the snapshot: the pages that do not show it stay valid with the
+  // new one, as nothing else changed.
+  std::shared_ptr<const Snapshot> snapshot = current.snapshot;
+  if (!categories.empty()) {
+    auto loaded = Snapshot::load(store_, *current.settings);
+    if (!loaded) return false;
+    snapshot = std::move(*loaded);
   }
   {
     std::lock_guard lock(dropped_mutex_);
     for (std::int64_t id : entries) dropped_at_[id] = log.last_seq;
+    for (std::int64_t id : categories) category_dropped_at_[id] = log.last_seq;
   }
   {
     std::lock_guard lock(state_mutex_);
     auto next = std::make_shared<State>(*state_);
+    next->snapshot = std::move(snapshot);
     next->counter = log.counter;
     next->change_seq = log.last_seq;
     state_ = std::move(next);
     state_version_.store(next_state_version.fetch_add(1) + 1, std::memory_order_release);
   }
-  cache_.erase_if([&](const CachedResponse& page) {
-    for (std::int64_t id : page.comments_of) {
-      if (std::find(entries.begin(), entries.end(), id) != entries.end()) return true;
+  auto shows = [](const std::vector<std::int64_t>& page, const std::vector<std::int64_t>& ids) {
+    for (std::int64_t id : page) {
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) return true;
     }
     return false;
+  };
+  cache_.erase_if([&](const CachedResponse& page) {
+    return shows(page.comments_of, entries) || shows(page.categories_shown, categories);
   });
   return true;
 }
 
-bool SiteHandler::dropped_since(const std::vector<std::int64_t>& entries, std::int64_t seq) {
-  if (entries.empty()) return false;
+bool SiteHandler::dropped_since(const std::vector<std::int64_t>& entries,
+                                const std::vector<std::int64_t>& categories, std::int64_t seq) {
+  if (entries.empty() && categories.empty()) return false;
   std::lock_guard lock(dropped_mutex_);
-  for (std::int64_t id : entries) {
-    const auto it = dropped_at_.find(id);
-    if (it != dropped_at_.end() && it->second > seq) return true;
+  for (const auto& [ids, dropped] :
+       {std::pair{&entries, &dropped_at_}, std::pair{&categories, &category_dropped_at_}}) {
+    for (std::int64_t id : *ids) {
+      const auto it = dropped->find(id);
+      if (it != dropped->end() && it->second > seq) return true;
+    }
   }
   return false;
 }
@@ -209,8 +234,8 @@ util::Result<const SiteHandler::State*> SiteHandler::state() {
   if (!log) return util::fail(log.error());
   const bool same_year = util::to_civil(clock_.now()).year == current->year;
   if (log->counter == current->counter && same_year) return current;
-  // A comment approved (or unpublished): only the pages that show that entry's comments go.
-  if (same_year && drop_comment_pages(*current, *log)) return &current_state();
+  // A comment approved (or unpublished), a category renamed: only the pages that show them go.
+  if (same_year && drop_pages_precisely(*current, *log)) return &current_state();
   if (auto s = reload(current->settings); !s) return util::fail(s.error());
   return &current_state();
 }
@@ -294,7 +319,7 @@ Response SiteHandler::respond(const Request& request, const State& state) {
   const bool form_page = is_form_page(out);
   if (!personal && out.status == 200 && out.body && out.headers.empty() &&
       (out.cache_control.empty() || form_page) &&
-      !dropped_since(out.comments_of, state.change_seq)) {
+      !dropped_since(out.comments_of, out.categories_shown, state.change_seq)) {
     const std::size_t bytes =
         out.body->identity.size() + out.body->gzip.size() + out.body->brotli.size();
     const std::int64_t expires_ms =
@@ -302,7 +327,7 @@ Response SiteHandler::respond(const Request& request, const State& state) {
     cache_.insert(path,
                   std::make_shared<CachedResponse>(
                       CachedResponse{out.status, out.content_type, out.body, state.epoch,
-                                     out.comments_of, form_page, expires_ms}),
+                                     out.comments_of, out.categories_shown, form_page, expires_ms}),
                   bytes);
   }
   return out;
@@ -445,6 +470,7 @@ Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, cons
   r.body = make_body(std::move(rendered->html), rendered->last_modified, options_.compress);
   if (rendered->has_form) r.cache_control = kFormPageCacheControl;
   r.comments_of = std::move(rendered->comments_of);
+  r.categories_shown = std::move(rendered->categories_shown);
   return r;
 }
 

@@ -86,8 +86,9 @@ class SiteHandler final : public Handler {
     std::shared_ptr<const Body> body;
     std::int64_t epoch;                     // State::epoch when rendered; another epoch is stale.
     std::vector<std::int64_t> comments_of;  // See Response::comments_of.
-    bool form_page = false;                 // Carries a form token: stale after expires_ms.
-    std::int64_t expires_ms = 0;            // Steady clock.
+    std::vector<std::int64_t> categories_shown;  // See Response::categories_shown.
+    bool form_page = false;                      // Carries a form token: stale after expires_ms.
+    std::int64_t expires_ms = 0;                 // Steady clock.
   };
 
   SiteHandler(store::Store& store, std::shared_ptr<const render::Theme> theme,
@@ -99,13 +100,15 @@ class SiteHandler final : public Handler {
   util::Result<const State*> state();
   const State& current_state();
   util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
-  // Applies `log` when it holds nothing but comment changes since `current`: drops the pages
-  // that show those entries' comments and moves the state on. False when anything else
-  // changed too (the caller then reloads everything).
-  bool drop_comment_pages(const State& current, const store::Store::ChangeLog& log);
-  // Whether a page showing these entries' comments, rendered at change-log row `seq`, was
-  // dropped since (then it must not be cached).
-  bool dropped_since(const std::vector<std::int64_t>& entries, std::int64_t seq);
+  // Applies `log` when it holds nothing but comment changes and categories' new names or
+  // descriptions since `current`: drops the pages that show those entries' comments or those
+  // categories (with a new snapshot for the latter) and moves the state on. False when
+  // anything else changed too (the caller then reloads everything).
+  bool drop_pages_precisely(const State& current, const store::Store::ChangeLog& log);
+  // Whether a page showing these entries' comments or these categories, rendered at
+  // change-log row `seq`, was dropped since (then it must not be cached).
+  bool dropped_since(const std::vector<std::int64_t>& entries,
+                     const std::vector<std::int64_t>& categories, std::int64_t seq);
 
   Response respond(const Request& request, const State& state);
   Response submit(const Request& request, const State& state);
@@ -139,8 +142,9 @@ class SiteHandler final : public Handler {
   // row (from an older state) and cached after the drop would be stale, so it is not kept.
   std::mutex dropped_mutex_;
   std::unordered_map<std::int64_t, std::int64_t> dropped_at_;
-  std::int64_t next_epoch_ = 0;  // Under state_mutex_.
-  const MediaFiles media_;       // Its own cache: a quarter of the page cache's budget.
+  std::unordered_map<std::int64_t, std::int64_t> category_dropped_at_;  // The same, by category.
+  std::int64_t next_epoch_ = 0;                                         // Under state_mutex_.
+  const MediaFiles media_;  // Its own cache: a quarter of the page cache's budget.
 };
 
 }  // namespace reelpress::site

@@ -132,6 +132,55 @@ TEST_F(SiteHandlerCacheTest, AnyOtherWriteDropsEverything) {
   EXPECT_NE(get(path_of(first_)).body, first_page);
 }
 
+// A category's new name shows on the pages of its entries and on its own listing: those are
+// rendered again, and no other page is.
+TEST_F(SiteHandlerCacheTest, ACategoryRenameDropsThePagesThatShowItAndNoOther) {
+  content::Category stories{0, std::nullopt, "stories", "Stories", ""};
+  stories.id = *store_->save_category(stories);
+  Entry third;
+  third.slug = "third-story";
+  third.title = "Third Story";
+  third.status = content::EntryStatus::kPublished;
+  third.body_html = "<p>Third.</p>";
+  third.published_at = kAired - 2 * 86400;
+  third.modified_at = third.published_at;
+  third.category_ids = {stories.id};
+  const content::Id third_id = *store_->save_entry(third);
+  get("/");  // The writes above are seen; what follows is cached from now on.
+
+  const std::string first = path_of(first_), second = path_of(second_),
+                    in_stories = path_of(third_id);
+  const auto first_page = get(first).body;
+  const auto second_page = get(second).body;
+  const auto stories_entry = get(in_stories).body;
+  const auto news_listing = get("/category/news/").body;
+  const auto stories_listing = get("/category/stories/").body;
+  const auto home = get("/").body;
+  ASSERT_NE(first_page->identity.find(">News<"), std::string::npos);
+
+  content::Category news = *store_->category_by_id(news_);
+  news.name = "News and Notes";
+  ASSERT_TRUE(store_->save_category(news));
+
+  const auto first_after = get(first).body;
+  EXPECT_NE(first_after, first_page);
+  EXPECT_NE(first_after->identity.find(">News and Notes<"), std::string::npos);
+  EXPECT_NE(get(second).body->identity.find(">News and Notes<"), std::string::npos);
+  const auto news_after = get("/category/news/").body;
+  EXPECT_NE(news_after, news_listing);
+  EXPECT_NE(news_after->identity.find("News and Notes"), std::string::npos);
+  // Pages that show nothing of it stay as they were cached.
+  EXPECT_EQ(get(in_stories).body, stories_entry);
+  EXPECT_EQ(get("/category/stories/").body, stories_listing);
+  EXPECT_EQ(get("/").body, home);
+
+  // A new slug moves the URLs of its entries and listing: everything goes.
+  news.slug = "notes";
+  ASSERT_TRUE(store_->save_category(news));
+  EXPECT_NE(get("/").body, home);
+  EXPECT_NE(get(in_stories).body, stories_entry);
+}
+
 // The archive switch puts the banner on every page: every cached page goes, none is kept,
 // and switching back drops them all again.
 TEST_F(SiteHandlerCacheTest, TheArchiveSwitchDropsEveryPageAndOnlyOnce) {

@@ -82,9 +82,11 @@ class Store {
   virtual Result<std::int64_t> change_counter() = 0;
 
   // The changes behind the counter that a cache can act on precisely, newer than `after_seq`,
-  // read in one snapshot with the counter. Today one kind is logged: "comments:ID", the
-  // approved comments of entry ID changed (one row per counter step, written by the same
-  // trigger); "*" stands for a change of that kind the log cannot name. Every other write
+  // read in one snapshot with the counter. Two kinds are logged, one row per counter step,
+  // written by the same trigger: "comments:ID", the approved comments of entry ID changed;
+  // "category:ID", category ID's name or description changed. "*" stands for a change of
+  // those tables that the log cannot name (a comment moved to another entry, a category's new
+  // slug or parent). Every other write
   // moves the counter without a row, so a reader that counts fewer rows than counter steps
   // knows that something else changed too. Only the newest 10,000 rows are kept.
   struct ChangeLog {

@@ -1243,6 +1243,30 @@ TEST_P(StoreContractTest, ChangeLogNamesEachCommentChangeAndNothingElse) {
   EXPECT_TRUE(after.changes.empty());
 }
 
+// A category's new name or description is logged with its id; a new slug or parent (which
+// moves URLs) only as "*".
+TEST_P(StoreContractTest, ChangeLogNamesARenamedCategory) {
+  content::Category news{0, std::nullopt, "news", "News", ""};
+  news.id = must(store().save_category(news));
+  content::Category asia{0, news.id, "asia", "Asia", ""};
+  asia.id = must(store().save_category(asia));
+  const Store::ChangeLog start = must(store().changes_since(0));
+
+  news.name = "News and Notes";
+  must(store().save_category(news));
+  news.description = "What happened next.";
+  must(store().save_category(news));
+  asia.slug = "asia-pacific";
+  must(store().save_category(asia));
+
+  const Store::ChangeLog log = must(store().changes_since(start.last_seq));
+  ASSERT_EQ(log.changes.size(), 3u);
+  EXPECT_EQ(log.counter - start.counter, 3);
+  EXPECT_EQ(log.changes[0].second, "category:" + std::to_string(news.id));
+  EXPECT_EQ(log.changes[1].second, "category:" + std::to_string(news.id));
+  EXPECT_EQ(log.changes[2].second, "*");
+}
+
 // An organization the editors list shows whatever its status, so any change to it counts.
 TEST_P(StoreContractTest, ChangeCounterCountsListedOrganizationsWhateverTheirStatus) {
   const Id org = save_organization("Listed", ModerationStatus::kPending, std::nullopt, kAired);

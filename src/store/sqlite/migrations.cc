@@ -404,6 +404,19 @@ CREATE INDEX entries_by_status_published ON entries (status, published_at, id, k
 CREATE INDEX entries_by_status_sticky ON entries (status, sticky, published_at, id, kind);
 )sql";
 
+// A category's new name or description is logged with its id, so a cache drops only the
+// pages that show that category; a new slug or parent moves URLs, and is logged as '*'.
+constexpr const char* kCategoryChangeLog = R"sql(
+DROP TRIGGER categories_update_counts;
+CREATE TRIGGER categories_update_counts AFTER UPDATE ON categories
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES (
+      CASE WHEN OLD.id = NEW.id AND OLD.slug = NEW.slug AND OLD.parent_id IS NEW.parent_id
+           THEN 'category:' || NEW.id ELSE '*' END);
+  END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -413,6 +426,7 @@ constexpr Migration kMigrations[] = {
     {4, "per-entry ping status", kPingStatus},
     {5, "the change log of comment approvals", kChangeLog},
     {6, "listing indexes that hold the entries' kind and sticky flag", kListingIndexes},
+    {7, "the change log of categories' names and descriptions", kCategoryChangeLog},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {
