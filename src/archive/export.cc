@@ -103,19 +103,15 @@ util::Status crawl_for_export(site::Handler& handler, const std::vector<std::str
         seen.queued = url.queued;
         if (progress) progress(seen);
         const int status = url.response.status;
-        if (status == 301 || status == 302 || status == 308) {
-          for (const auto& [name, value] : url.response.headers) {
-            if (util::to_lower(name) != "location") continue;
-            ExportedUrl exported{url, UrlKind::kRedirect, value,
-                                 redirect_path(value, base_url, url.path)};
-            if (exported.redirect_to.empty()) {
-              exported.redirect_to = value;
-              exported.redirect_off_site = true;
-            }
-            ++counts.redirects;
-            return visit(exported);
+        if (const std::string_view location = location_of(url.response); !location.empty()) {
+          ExportedUrl exported{url, UrlKind::kRedirect, std::string(location),
+                               redirect_path(location, base_url, url.path)};
+          if (exported.redirect_to.empty()) {
+            exported.redirect_to = location;
+            exported.redirect_off_site = true;
           }
-          return {};
+          ++counts.redirects;
+          return visit(exported);
         }
         if (status == 404) {
           if (!url.linked_from.empty()) counts.broken_links.push_back({url.path, url.linked_from});

@@ -93,6 +93,21 @@ std::vector<std::string> links_of(std::string_view html, std::string_view base_u
   return out;
 }
 
+std::string host_of(std::string_view base_url) {
+  if (const std::size_t scheme = base_url.find("://"); scheme != std::string_view::npos) {
+    base_url.remove_prefix(scheme + 3);
+  }
+  return std::string(base_url.substr(0, base_url.find('/')));
+}
+
+std::string_view location_of(const site::Response& response) {
+  if (response.status != 301 && response.status != 302 && response.status != 308) return {};
+  for (const auto& [name, value] : response.headers) {
+    if (util::to_lower(name) == "location") return value;
+  }
+  return {};
+}
+
 std::string redirect_path(std::string_view location, std::string_view base_url,
                           std::string_view from_path) {
   std::vector<std::string> paths =
@@ -221,12 +236,9 @@ class RenderPool {
     request.host = host_;
     job.response = handler_.handle(request);
     const site::Response& r = job.response;
-    if (r.status == 301 || r.status == 302 || r.status == 308) {
-      for (const auto& [name, value] : r.headers) {
-        if (util::to_lower(name) != "location") continue;
-        std::string link = redirect_path(value, base_url_, job.path);
-        if (!link.empty()) job.links.push_back(std::move(link));
-      }
+    if (const std::string_view location = location_of(r); !location.empty()) {
+      std::string link = redirect_path(location, base_url_, job.path);
+      if (!link.empty()) job.links.push_back(std::move(link));
     } else if (r.status == 200 && r.body && r.content_type.starts_with("text/html")) {
       job.links = links_of(r.body->identity, base_url_, job.path);
     }
@@ -255,15 +267,8 @@ util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& 
   std::unordered_set<std::string> seen;                   // Decoded paths.
   std::deque<std::pair<std::string, std::string>> queue;  // Target, linked from.
   for (const std::string& seed : seeds) queue.emplace_back(seed, "");
-  std::string host = [&] {
-    std::string_view rest = base_url;
-    if (const std::size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
-      rest.remove_prefix(scheme + 3);
-    }
-    return std::string(rest.substr(0, rest.find('/')));
-  }();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  RenderPool pool(handler, std::move(host), base_url, threads);
+  RenderPool pool(handler, host_of(base_url), base_url, threads);
 
   // Waves of the queue's next URLs are rendered together, then visited in queue order and
   // their links queued in that order: the visits come in the order a crawl one URL at a time

@@ -66,6 +66,13 @@ std::vector<LinkSpan> link_spans(std::string_view html, std::string_view base_ur
 std::vector<std::string> links_of(std::string_view html, std::string_view base_url,
                                   std::string_view page_path);
 
+// "http://www.example.org:8080/x" -> "www.example.org:8080": the Host a request to the site
+// names.
+std::string host_of(std::string_view base_url);
+
+// The Location of a redirect (301, 302, 308); empty for any other response.
+std::string_view location_of(const site::Response& response);
+
 // A redirect's Location as a same-site path ("/a/b/"), or empty when it leads off the site.
 std::string redirect_path(std::string_view location, std::string_view base_url,
                           std::string_view from_path);

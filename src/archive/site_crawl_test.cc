@@ -25,6 +25,24 @@ TEST(LinksOf, KeepsSameSiteLinksAndResourcesOnly) {
                    "/assets/style.css", "/tag/caf&e/"}));
 }
 
+TEST(HostOf, IsTheHostARequestToTheSiteNames) {
+  EXPECT_EQ(host_of("http://www.example.org"), "www.example.org");
+  EXPECT_EQ(host_of("https://127.0.0.1:8080/site"), "127.0.0.1:8080");
+  EXPECT_EQ(host_of("example.org/x"), "example.org");
+}
+
+TEST(LocationOf, IsARedirectsLocationAndNothingElse) {
+  site::Response moved;
+  moved.status = 301;
+  moved.headers = {{"Retry-After", "5"}, {"location", "/new/"}};
+  EXPECT_EQ(location_of(moved), "/new/");
+  moved.status = 200;  // A Location on another status is no redirect.
+  EXPECT_EQ(location_of(moved), "");
+  site::Response bare;
+  bare.status = 302;
+  EXPECT_EQ(location_of(bare), "");
+}
+
 TEST(FileForPath, MapsUrlsToTheFilesNginxServesForThem) {
   EXPECT_EQ(file_for_path("/"), "index.html");
   EXPECT_EQ(file_for_path("/a/b/"), "a/b/index.html");

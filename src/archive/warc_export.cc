@@ -60,13 +60,7 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
   RecordIds ids;
   const std::string date = util::format_iso_time(options.date);
   const std::string http_date = util::format_http_date(options.date);
-  const std::string host = [&] {
-    std::string_view rest = options.base_url;
-    if (const std::size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
-      rest.remove_prefix(scheme + 3);
-    }
-    return std::string(rest.substr(0, rest.find('/')));
-  }();
+  const std::string host = host_of(options.base_url);
 
   auto write = [&](const Fields& fields, std::string_view block) -> util::Status {
     const std::string record = warc_record(fields, block);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -57,14 +58,12 @@ class ProgressBar {
   bool drawn_ = false;
 };
 
-// "http://www.example.org/x" -> "example.org"
-std::string host_of(std::string_view url) {
-  if (const std::size_t scheme = url.find("://"); scheme != std::string_view::npos) {
-    url.remove_prefix(scheme + 3);
-  }
-  url = url.substr(0, url.find_first_of("/:"));
-  if (url.starts_with("www.")) url.remove_prefix(4);
-  return std::string(url);
+// The stable part of a ZIM file's Name: "http://www.example.org:8080/" -> "example.org".
+std::string zim_name_host(std::string_view base_url) {
+  std::string host = archive::host_of(base_url);
+  host.resize(std::min(host.size(), host.find(':')));
+  if (host.starts_with("www.")) host.erase(0, 4);
+  return host;
 }
 
 // The theme's --accent colour ("#8a3b12") for the ZIM file's illustration.
@@ -153,7 +152,7 @@ int run_export(const std::string& dir, const std::string& format, const std::str
     options.progress = progress;
     archive::ZimMetadata& meta = options.metadata;
     meta.language = archive::zim_language(settings.language);
-    meta.name = host_of(base_url) + "_" + settings.language.substr(0, 2) + "_all";
+    meta.name = zim_name_host(base_url) + "_" + settings.language.substr(0, 2) + "_all";
     meta.title = settings.title;
     meta.description = settings.tagline;
     meta.creator = settings.producer.empty() ? settings.copyright_holder : settings.producer;
