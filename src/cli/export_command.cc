@@ -20,7 +20,6 @@
 #include "site/snapshot.h"
 #include "util/civil_time.h"
 #include "util/clock.h"
-#include "util/files.h"
 
 namespace reelpress::cli {
 namespace {
@@ -66,17 +65,18 @@ std::string zim_name_host(std::string_view base_url) {
   return host;
 }
 
-// The theme's --accent colour ("#8a3b12") for the ZIM file's illustration.
-archive::Rgb accent_colour(const std::filesystem::path& theme) {
+// The theme's --accent colour ("#8a3b12") for the ZIM file's illustration: from the style
+// sheet the site serves (the built-in theme's, or the site's own override).
+archive::Rgb accent_colour(const render::Theme& theme) {
   archive::Rgb colour{0x8a, 0x3b, 0x12};
-  auto css = util::read_file(theme / "assets" / "style.css");
-  if (!css) return colour;
-  const std::size_t at = css->find("--accent:");
+  const render::Asset* css = theme.asset("style.css");
+  if (css == nullptr) return colour;
+  const std::size_t at = css->bytes.find("--accent:");
   if (at == std::string::npos) return colour;
-  const std::size_t hash = css->find('#', at);
-  if (hash == std::string::npos || hash + 7 > css->size()) return colour;
+  const std::size_t hash = css->bytes.find('#', at);
+  if (hash == std::string::npos || hash + 7 > css->bytes.size()) return colour;
   unsigned r, g, b;
-  if (std::sscanf(css->c_str() + hash, "#%2x%2x%2x", &r, &g, &b) == 3) {
+  if (std::sscanf(css->bytes.c_str() + hash, "#%2x%2x%2x", &r, &g, &b) == 3) {
     colour = {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(g),
               static_cast<std::uint8_t>(b)};
   }
@@ -159,7 +159,7 @@ int run_export(const std::string& dir, const std::string& format, const std::str
     meta.publisher = settings.copyright_holder.empty() ? meta.creator : settings.copyright_holder;
     meta.date = util::format_iso_time(util::SystemClock::instance().now()).substr(0, 10);
     meta.source = base_url;
-    meta.illustration_png = archive::reel_illustration(48, accent_colour(site->dir.theme_path()));
+    meta.illustration_png = archive::reel_illustration(48, accent_colour(**theme));
     options.room_needed = zim_room_needed(site->dir, settings);
     auto summary = archive::export_zim(**handler, *seeds, options);
     bar.clear();

@@ -3,8 +3,9 @@
 //   node check.mjs static LIVE COPY TREE BASE_URL   every URL of the static tree, as nginx
 //                                                   serves it (COPY), against the live
 //                                                   server (LIVE); the redirect map too
-//   node check.mjs kiwix BOOK_URL COUNT             every page kiwix-serve serves from the
-//                                                   ZIM file, reached through its links
+//   node check.mjs kiwix BOOK_URL COUNT COLOUR      every page kiwix-serve serves from the
+//                                                   ZIM file, reached through its links,
+//                                                   and its illustration in COLOUR (rrggbb)
 //   node check.mjs warc FILE LIVE BASE_URL          the WARC file read back whole with
 //                                                   warcio, digests and bodies checked
 //
@@ -12,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import { WARCParser } from 'warcio';
 
@@ -130,8 +132,37 @@ async function checkStatic(live, copy, tree, baseUrl) {
          `to missing paths pointed at ${baseUrl}), ${redirects.length} redirects alike`);
 }
 
-async function checkKiwix(bookUrl, expectedPages) {
+// The colour of the first opaque pixel of an 8-bit RGBA PNG (no filters but "none", as
+// reelpress writes them), as "rrggbb".
+function reelColour(png) {
+  assert.equal(png.subarray(1, 4).toString(), 'PNG', 'the illustration is a PNG');
+  const width = png.readUInt32BE(16);
+  const chunks = [];
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    if (png.subarray(at + 4, at + 8).toString() === 'IDAT') {
+      chunks.push(png.subarray(at + 8, at + 8 + length));
+    }
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(chunks));
+  for (let row = 0; row * (1 + width * 4) < raw.length; ++row) {
+    for (let x = 0; x < width; ++x) {
+      const at = row * (1 + width * 4) + 1 + x * 4;
+      if (raw[at + 3] === 255) return raw.subarray(at, at + 3).toString('hex');
+    }
+  }
+  return '';
+}
+
+async function checkKiwix(bookUrl, expectedPages, colour) {
   const book = new URL(bookUrl);
+  const name = book.pathname.split('/')[1];
+  const illustration = await get(new URL(`/catalog/v2/illustration/${name}/?size=48`, bookUrl));
+  if (illustration.status !== 200) fail(`illustration: ${illustration.status}`);
+  else if (reelColour(illustration.body) !== colour) {
+    fail(`illustration in #${reelColour(illustration.body)}, the theme's accent is #${colour}`);
+  }
   const seen = new Set();
   const queue = [new URL('index.html', bookUrl).href];
   let pages = 0;
@@ -212,7 +243,7 @@ async function checkWarc(file, live, baseUrl) {
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'static') await checkStatic(...args);
-else if (command === 'kiwix') await checkKiwix(args[0], Number(args[1]));
+else if (command === 'kiwix') await checkKiwix(args[0], Number(args[1]), args[2]);
 else if (command === 'warc') await checkWarc(...args);
 else {
   console.error('usage: node check.mjs static|kiwix|warc ...');
