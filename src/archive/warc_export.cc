@@ -36,12 +36,17 @@ std::string sha1_label(std::string_view bytes) { return "sha1:" + util::base32(u
 
 }  // namespace
 
-std::string warc_record(const Fields& fields, std::string_view block) {
+std::string warc_record(const Fields& fields, std::string_view head, std::string_view payload) {
+  util::Sha1 block;
+  block.update(head);
+  block.update(payload);
   std::string record = "WARC/1.1\r\n";
   for (const auto& [name, value] : fields) record += name + ": " + value + "\r\n";
-  record += "WARC-Block-Digest: " + sha1_label(block) + "\r\n";
-  record += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n";
-  record.append(block);
+  record += "WARC-Block-Digest: sha1:" + util::base32(block.finish()) + "\r\n";
+  record += "Content-Length: " + std::to_string(head.size() + payload.size()) + "\r\n\r\n";
+  record.reserve(record.size() + head.size() + payload.size() + 4);
+  record.append(head);
+  record.append(payload);
   record += "\r\n\r\n";
   return util::gzip_compress(record);
 }
@@ -62,8 +67,9 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
   const std::string http_date = util::format_http_date(options.date);
   const std::string host = host_of(options.base_url);
 
-  auto write = [&](const Fields& fields, std::string_view block) -> util::Status {
-    const std::string record = warc_record(fields, block);
+  auto write = [&](const Fields& fields, std::string_view head,
+                   std::string_view payload = {}) -> util::Status {
+    const std::string record = warc_record(fields, head, payload);
     summary.file_bytes += record.size();
     ++summary.records;
     return file->write(record);
@@ -95,8 +101,6 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
         server::RequestFacts facts;
         const std::string_view payload =
             server::write_response_head(url.response, facts, http_date, &head);
-        std::string block = head;
-        block.append(payload);
         const std::string response_id = ids.next();
         REELPRESS_RETURN_IF_ERROR(write({{"WARC-Type", "response"},
                                          {"WARC-Record-ID", response_id},
@@ -105,7 +109,7 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
                                          {"WARC-Target-URI", uri},
                                          {"Content-Type", "application/http;msgtype=response"},
                                          {"WARC-Payload-Digest", sha1_label(payload)}},
-                                        block));
+                                        head, payload));
         const std::string request = "GET " + url.target + " HTTP/1.1\r\nHost: " + host +
                                     "\r\nAccept-Encoding: identity\r\n\r\n";
         return write({{"WARC-Type", "request"},

@@ -50,8 +50,10 @@ util::Result<WarcExportSummary> export_warc(site::Handler& handler,
                                             const WarcExportOptions& options);
 
 // One WARC record: the header block (fields in the order given, then WARC-Block-Digest and
-// Content-Length) and the content block, gzip-compressed as a member of its own. Exposed for tests.
+// Content-Length) and the content block, which is `head` followed by `payload` (an HTTP
+// message's head and body, given apart so that the body is not copied to join them),
+// gzip-compressed as a member of its own. Exposed for tests.
 std::string warc_record(const std::vector<std::pair<std::string, std::string>>& fields,
-                        std::string_view block);
+                        std::string_view head, std::string_view payload = {});
 
 }  // namespace reelpress::archive
