@@ -48,19 +48,6 @@ bool compressible(std::string_view mime) {
          mime.starts_with("image/svg+xml");
 }
 
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t slash = path.find('/', start);
-    const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
-    out.push_back(path.substr(start, end - start));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  return out;
-}
-
 // libzim prints its progress ("Resolve redirect", "set index") to standard output whatever
 // configVerbose says; the command's own output must stay what it documents.
 class QuietStdout {
@@ -118,9 +105,9 @@ util::Status check_room(const fs::path& out, std::uint64_t needed) {
 }  // namespace
 
 std::string relative_file_link(std::string_view from_file, std::string_view to_file) {
-  std::vector<std::string_view> from = segments(from_file);
+  std::vector<std::string_view> from = util::split(from_file, '/');
   from.pop_back();  // The file's own name: links start from its folder.
-  const std::vector<std::string_view> to = segments(to_file);
+  const std::vector<std::string_view> to = util::split(to_file, '/');
   std::size_t common = 0;
   while (common < from.size() && common + 1 < to.size() && from[common] == to[common]) ++common;
   std::string link;
