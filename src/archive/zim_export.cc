@@ -25,20 +25,9 @@ using util::ErrorCode;
 
 // At most `limit` characters (code points), the last one an ellipsis when it is cut.
 std::string shortened(std::string_view text, std::size_t limit) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (++chars == limit) {
-      // The code point that starts here is the last that fits: is it the end?
-      std::size_t next = i + 1;
-      while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) {
-        ++next;
-      }
-      if (next == text.size()) return std::string(text);
-      return std::string(util::trim(text.substr(0, i))) + "\xE2\x80\xA6";
-    }
-  }
-  return std::string(text);
+  if (limit == 0 || util::code_points(text) <= limit) return std::string(text);
+  const std::size_t cut = util::offset_after_code_points(text, limit - 1);
+  return std::string(util::trim(text.substr(0, cut))) + "\xE2\x80\xA6";
 }
 
 // Whether a ZIM reader gains by compressing the item: text does, pictures and video do not.

@@ -17,17 +17,11 @@ bool ready() {
   return initialised;
 }
 
-std::size_t code_points(std::string_view text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 std::optional<std::string> password_problem(std::string_view password) {
   if (!util::is_valid_utf8(password)) return "a password must be text (UTF-8)";
-  const std::size_t chars = code_points(password);
+  const std::size_t chars = util::code_points(password);
   if (chars < kMinPasswordChars) {
     return "a password needs at least " + std::to_string(kMinPasswordChars) + " characters";
   }

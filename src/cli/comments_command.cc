@@ -238,9 +238,7 @@ util::Result<std::string> edit_value(const std::string& value, std::size_t max_c
   if (!util::is_valid_utf8(text)) {
     return util::fail(ErrorCode::kInvalidArgument, what + " is not valid UTF-8");
   }
-  std::size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  if (chars > max_chars) {
+  if (util::code_points(text) > max_chars) {
     return util::fail(ErrorCode::kInvalidArgument,
                       what + " is longer than " + std::to_string(max_chars) + " characters");
   }

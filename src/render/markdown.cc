@@ -224,30 +224,11 @@ class CollapsingText {
   bool pending_space_ = false;
 };
 
-bool is_continuation_byte(char c) { return (static_cast<std::uint8_t>(c) & 0xC0) == 0x80; }
-
-size_t count_code_points(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) count += is_continuation_byte(c) ? 0 : 1;
-  return count;
-}
-
-// Byte offset just past the first `n` code points of `text` (text.size() if it has fewer).
-size_t offset_after_code_points(std::string_view text, size_t n) {
-  size_t i = 0;
-  while (i < text.size() && n > 0) {
-    ++i;
-    while (i < text.size() && is_continuation_byte(text[i])) ++i;
-    --n;
-  }
-  return i;
-}
-
 std::string truncate_at_word(std::string text, size_t max_chars) {
-  if (max_chars == std::string::npos || count_code_points(text) <= max_chars) return text;
+  if (max_chars == std::string::npos || util::code_points(text) <= max_chars) return text;
   if (max_chars == 0) return {};
   static constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026, one code point.
-  size_t cut = offset_after_code_points(text, max_chars - 1);
+  size_t cut = util::offset_after_code_points(text, max_chars - 1);
   // `text` has no leading, trailing or doubled spaces (CollapsingText), so if the cut is not
   // already at a space, the word it splits starts after the last space before it.
   if (cut < text.size() && text[cut] != ' ') {
@@ -462,7 +443,7 @@ std::string html_to_text(std::string_view html, size_t max_chars) {
     const std::size_t cut = html.rfind('<', max_chars * 8 + 256);
     if (cut != std::string_view::npos && cut > 0) {
       std::string text = text_of(html.substr(0, cut));
-      if (count_code_points(text) > max_chars + 16)
+      if (util::code_points(text) > max_chars + 16)
         return truncate_at_word(std::move(text), max_chars);
     }
   }

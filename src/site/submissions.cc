@@ -24,12 +24,6 @@ bool is_urlencoded(std::string_view content_type) {
   return util::to_lower(type) == "application/x-www-form-urlencoded";
 }
 
-std::size_t code_points(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // True for C1 control characters (U+0080..U+009F), which are C2 80..C2 9F in UTF-8.
 bool c1_control_at(std::string_view text, std::size_t i) {
   return static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
@@ -517,16 +511,16 @@ Response Submissions::comment(const Request& request, const PageContext& ctx) {
   if (d.author_name.empty())
     missing.push_back("Please give a name (it is shown with your comment).");
   if (d.text.empty()) missing.push_back("Please write a comment.");
-  if (code_points(d.author_name) > form::kMaxAuthorChars) {
+  if (util::code_points(d.author_name) > form::kMaxAuthorChars) {
     missing.push_back("The name is longer than " + std::to_string(form::kMaxAuthorChars) +
                       " characters.");
   }
-  if (code_points(d.text) > form::kMaxCommentChars) {
+  if (util::code_points(d.text) > form::kMaxCommentChars) {
     missing.push_back("The comment is longer than " + std::to_string(form::kMaxCommentChars) +
                       " characters; please shorten it.");
   }
-  if (!d.author_email.empty() &&
-      (code_points(d.author_email) > form::kMaxEmailChars || !plausible_email(d.author_email))) {
+  if (!d.author_email.empty() && (util::code_points(d.author_email) > form::kMaxEmailChars ||
+                                  !plausible_email(d.author_email))) {
     missing.push_back("The email address does not look like one; correct it or leave it empty.");
   }
   const std::string_view parent_text = a.form.value(form::kParent);
@@ -565,7 +559,7 @@ Response Submissions::organization(const Request& request, const PageContext& ct
   if (d.org_name.empty()) missing.push_back("Please give the organization's name.");
   if (d.org_description.empty()) missing.push_back("Please say what the organization does.");
   const auto within = [&](const std::string& value, std::size_t limit, const char* what) {
-    if (code_points(value) > limit) {
+    if (util::code_points(value) > limit) {
       missing.push_back(std::string(what) + " is longer than " + std::to_string(limit) +
                         " characters.");
     }

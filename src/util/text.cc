@@ -100,6 +100,26 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
          to_lower(text.substr(0, prefix.size())) == to_lower(prefix);
 }
 
+namespace {
+bool continues_sequence(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+}  // namespace
+
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) count += continues_sequence(c) ? 0 : 1;
+  return count;
+}
+
+std::size_t offset_after_code_points(std::string_view text, std::size_t n) {
+  std::size_t i = 0;
+  while (i < text.size() && n > 0) {
+    ++i;
+    while (i < text.size() && continues_sequence(text[i])) ++i;
+    --n;
+  }
+  return i;
+}
+
 std::vector<std::string_view> split(std::string_view text, char sep) {
   std::vector<std::string_view> out;
   std::size_t start = 0;

@@ -26,6 +26,10 @@ std::string percent_encode_path(std::string_view text);
 std::string_view trim(std::string_view text);
 std::string to_lower(std::string_view text);
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+// Characters (code points) of UTF-8 text: bytes that do not continue a sequence.
+std::size_t code_points(std::string_view text);
+// The byte offset just past the first `n` code points of UTF-8 `text` (its size if fewer).
+std::size_t offset_after_code_points(std::string_view text, std::size_t n);
 // Splits on sep; keeps empty pieces.
 std::vector<std::string_view> split(std::string_view text, char sep);
 // Parses a non-negative decimal integer that fits in int64; std::nullopt otherwise.

@@ -52,5 +52,15 @@ TEST(Text, ParseNonNegative) {
   EXPECT_FALSE(parse_non_negative("99999999999999999999"));
 }
 
+TEST(CodePoints, CountCharactersAndFindWhereTheyEnd) {
+  EXPECT_EQ(code_points(""), 0u);
+  EXPECT_EQ(code_points("salt"), 4u);
+  EXPECT_EQ(code_points("소금 road"), 7u);  // Two three-byte characters.
+  EXPECT_EQ(code_points("caf\xC3\xA9 \xF0\x9F\x8E\xAC"), 6u);
+  EXPECT_EQ(offset_after_code_points("소금 road", 2), 6u);
+  EXPECT_EQ(offset_after_code_points("소금 road", 0), 0u);
+  EXPECT_EQ(offset_after_code_points("salt", 9), 4u);
+}
+
 }  // namespace
 }  // namespace reelpress::util
