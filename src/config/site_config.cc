@@ -1,6 +1,5 @@
 #include "config/site_config.h"
 
-#include <fstream>
 #include <sstream>
 #include <toml.hpp>
 
@@ -205,11 +204,9 @@ util::Result<SiteSettings> load_site_settings(const std::filesystem::path& path)
   if (!std::filesystem::exists(path, ec)) {
     return util::fail(ErrorCode::kNotFound, path.string() + " does not exist");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return util::fail(ErrorCode::kIo, "cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_site_settings(buffer.str(), path.string());
+  auto text = util::read_file(path);
+  if (!text) return util::fail(text.error());
+  return parse_site_settings(*text, path.string());
 }
 
 std::string render_site_toml(const SiteSettings& s) {
@@ -261,11 +258,9 @@ std::string render_site_toml(const SiteSettings& s) {
 
 util::Status set_archive_state(const std::filesystem::path& path, bool archived,
                                std::optional<std::string> banner) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return util::fail(ErrorCode::kIo, "cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  auto read = util::read_file(path);
+  if (!read) return util::fail(read.error());
+  const std::string text = std::move(*read);
   // Validate first: never rewrite a file we could not read back.
   if (auto parsed = parse_site_settings(text, path.string()); !parsed)
     return util::fail(parsed.error());

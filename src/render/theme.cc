@@ -1,12 +1,11 @@
 #include "render/theme.h"
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "render/html_escape.h"
 #include "util/embedded_file.h"
+#include "util/files.h"
 #include "util/hash.h"
 #include "util/text.h"
 
@@ -119,11 +118,9 @@ util::Result<std::shared_ptr<const Theme>> Theme::load(const std::filesystem::pa
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
       if (!it->is_regular_file()) continue;
       const std::string rel = std::filesystem::relative(it->path(), override_dir).generic_string();
-      std::ifstream in(it->path(), std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      if (!in) return util::fail(util::ErrorCode::kIo, "cannot read " + it->path().string());
-      if (auto s = add_file(theme->templates_, theme->assets_, rel, bytes.str()); !s) {
+      auto bytes = util::read_file(it->path());
+      if (!bytes) return util::fail(bytes.error());
+      if (auto s = add_file(theme->templates_, theme->assets_, rel, std::move(*bytes)); !s) {
         return util::fail(s.error());
       }
     }
