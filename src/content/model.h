@@ -165,6 +165,27 @@ struct User {
   UnixTime created_at = 0;
 };
 
+// A signed-in editor's session (the admin). The token the browser holds is never stored:
+// only its hash, so a copy of the database cannot be used to sign in.
+struct Session {
+  std::string token_hash;  // 32 bytes, BLAKE2b of the token (auth/sessions.h).
+  Id user_id = 0;
+  std::string csrf_token;  // Sent back with every state-changing admin form.
+  UnixTime created_at = 0;
+  UnixTime last_seen = 0;  // Moved at most once a minute, for the idle timeout.
+};
+
+// One saved state of an entry, kept for every save in the admin so an edit can be compared
+// and undone.
+struct Revision {
+  Id id = 0;
+  Id entry_id = 0;
+  std::optional<Id> user_id;  // Who saved it; none once that account is removed.
+  UnixTime saved_at = 0;
+  std::string title;  // The entry's title then, for lists.
+  std::string data;   // The whole entry, serialized by its writer (site/admin/revisions.h).
+};
+
 // An uploaded or imported file, served under /files/{path} (and /wp-content/uploads/{path}).
 struct Media {
   Id id = 0;

@@ -166,8 +166,36 @@ class Store {
   // The user's entries stay, with no author.
   virtual Status remove_user(Id id) = 0;
 
+  // Sign-in sessions of the admin, found by the hash of their token. save_session inserts or
+  // replaces by token_hash; kInvalidArgument for an unknown user.
+  virtual Status save_session(const content::Session& session) = 0;
+  virtual Result<content::Session> session_by_hash(const std::string& token_hash) = 0;
+  // Ends one session; ending one that does not exist is not an error (a second sign-out).
+  virtual Status remove_session(const std::string& token_hash) = 0;
+  // Ends every session of a user (a new password, a new role) and every session, of anyone,
+  // last seen before `idle_before` or created before `created_before`.
+  virtual Status remove_sessions(std::optional<Id> user_id, util::UnixTime idle_before,
+                                 util::UnixTime created_before) = 0;
+
+  // Failed sign-ins by login (typed, whether or not such a user exists), for the hourly limit.
+  // Recording also forgets failures older than a day.
+  virtual Status record_sign_in_failure(const std::string& login, util::UnixTime at) = 0;
+  virtual Result<int> sign_in_failures_since(const std::string& login, util::UnixTime since) = 0;
+
+  // Revisions of entries, kept by the admin on every save. kInvalidArgument for an unknown
+  // entry. revisions_of lists newest first.
+  virtual Result<Id> save_revision(const content::Revision& revision) = 0;
+  virtual Result<content::Revision> revision_by_id(Id id) = 0;
+  virtual Result<std::vector<content::Revision>> revisions_of(Id entry_id) = 0;
+
+  // Publishes every scheduled entry whose time has come (published_at <= now), returning how
+  // many. Reads first, so a call with nothing due writes nothing.
+  virtual Result<int> publish_due_entries(util::UnixTime now) = 0;
+
   virtual Result<Id> save_media(const content::Media& media) = 0;
   virtual Result<content::Media> media_by_path(const std::string& path) = 0;
+  // The newest first, at most `limit`.
+  virtual Result<std::vector<content::Media>> recent_media(int limit) = 0;
 
   virtual Status save_redirect(const content::Redirect& redirect) = 0;  // Replaces same from.
   virtual Result<content::Redirect> redirect_from(const std::string& path) = 0;

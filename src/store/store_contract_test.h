@@ -1011,6 +1011,144 @@ TEST_P(StoreContractTest, RemovedUserIsGoneAndTheirEntriesStay) {
   expect_error(store().remove_user(ana), ErrorCode::kNotFound);
 }
 
+// ---- The admin: sessions, failed sign-ins, revisions, scheduled entries -------------------
+
+TEST_P(StoreContractTest, SessionRoundTripsByHashAndEnds) {
+  const Id ana = save_user("ana");
+  content::Session session;
+  session.token_hash = std::string("\x00\x01hash\xff", 7);  // Bytes, not text.
+  session.user_id = ana;
+  session.csrf_token = "csrf";
+  session.created_at = kAired;
+  session.last_seen = kAired + 60;
+  must(store().save_session(session));
+  content::Session read = must(store().session_by_hash(session.token_hash));
+  EXPECT_EQ(read.token_hash, session.token_hash);
+  EXPECT_EQ(read.user_id, ana);
+  EXPECT_EQ(read.csrf_token, "csrf");
+  EXPECT_EQ(read.created_at, kAired);
+  EXPECT_EQ(read.last_seen, kAired + 60);
+
+  session.last_seen = kAired + 600;
+  must(store().save_session(session));
+  EXPECT_EQ(must(store().session_by_hash(session.token_hash)).last_seen, kAired + 600);
+
+  must(store().remove_session(session.token_hash));
+  expect_error(store().session_by_hash(session.token_hash), ErrorCode::kNotFound);
+  must(store().remove_session(session.token_hash));  // A second sign-out is no error.
+
+  content::Session orphan = session;
+  orphan.user_id = 404;
+  expect_error(store().save_session(orphan), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, SessionsEndWithTheirUserAndWhenIdleOrOld) {
+  const Id ana = save_user("ana");
+  const Id max = save_user("max");
+  auto open = [&](std::string hash, Id user, util::UnixTime created, util::UnixTime seen) {
+    content::Session s;
+    s.token_hash = std::move(hash);
+    s.user_id = user;
+    s.csrf_token = "c";
+    s.created_at = created;
+    s.last_seen = seen;
+    must(store().save_session(s));
+  };
+  open("ana-1", ana, kAired, kAired + 100);
+  open("ana-2", ana, kAired, kAired + 100);
+  open("max-idle", max, kAired, kAired + 10);
+  open("max-old", max, kAired - 50, kAired + 100);
+  open("max-ok", max, kAired, kAired + 100);
+  must(store().remove_sessions(ana, kAired + 50, kAired - 10));
+  expect_error(store().session_by_hash("ana-1"), ErrorCode::kNotFound);
+  expect_error(store().session_by_hash("ana-2"), ErrorCode::kNotFound);
+  expect_error(store().session_by_hash("max-idle"), ErrorCode::kNotFound);
+  expect_error(store().session_by_hash("max-old"), ErrorCode::kNotFound);
+  EXPECT_EQ(must(store().session_by_hash("max-ok")).user_id, max);
+
+  must(store().remove_user(max));
+  expect_error(store().session_by_hash("max-ok"), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, AdminStateMovesNoChangeCounter) {
+  const Id ana = save_user("ana");
+  const Id entry = must(store().save_entry(article("story", kAired)));
+  const std::int64_t before = must(store().change_counter());
+  content::Session session;
+  session.token_hash = "h";
+  session.user_id = ana;
+  session.csrf_token = "c";
+  must(store().save_session(session));
+  must(store().record_sign_in_failure("ana", kAired));
+  content::Revision revision;
+  revision.entry_id = entry;
+  revision.data = "{}";
+  must(store().save_revision(revision));
+  EXPECT_EQ(must(store().change_counter()), before);
+}
+
+TEST_P(StoreContractTest, SignInFailuresAreCountedPerLoginAndForgottenAfterADay) {
+  must(store().record_sign_in_failure("ana", kAired - 86400 - 100));
+  must(store().record_sign_in_failure("ana", kAired - 3600));
+  must(store().record_sign_in_failure("ana", kAired - 10));
+  must(store().record_sign_in_failure("nobody", kAired - 10));
+  EXPECT_EQ(must(store().sign_in_failures_since("ana", kAired - 3600)), 2);
+  EXPECT_EQ(must(store().sign_in_failures_since("ana", kAired - 5)), 0);
+  EXPECT_EQ(must(store().sign_in_failures_since("nobody", 0)), 1);
+  // The day-old one went when the later ones were recorded.
+  EXPECT_EQ(must(store().sign_in_failures_since("ana", 0)), 2);
+}
+
+TEST_P(StoreContractTest, RevisionsAreListedNewestFirstAndGoWithTheirEntry) {
+  const Id ana = save_user("ana");
+  const Id entry = must(store().save_entry(article("story", kAired)));
+  content::Revision first;
+  first.entry_id = entry;
+  first.user_id = ana;
+  first.saved_at = kAired;
+  first.title = "Story";
+  first.data = "{\"title\":\"Story\"}";
+  first.id = must(store().save_revision(first));
+  content::Revision second = first;
+  second.id = 0;
+  second.title = "Story, edited";
+  second.id = must(store().save_revision(second));
+  auto list = must(store().revisions_of(entry));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, second.id);
+  EXPECT_EQ(list[1].title, "Story");
+  content::Revision read = must(store().revision_by_id(first.id));
+  EXPECT_EQ(read.data, first.data);
+  EXPECT_EQ(read.user_id, std::optional<Id>(ana));
+  EXPECT_EQ(read.saved_at, kAired);
+  expect_error(store().revision_by_id(404), ErrorCode::kNotFound);
+
+  content::Revision stray = first;
+  stray.id = 0;
+  stray.entry_id = 404;
+  expect_error(store().save_revision(stray), ErrorCode::kInvalidArgument);
+
+  must(store().remove_user(ana));
+  EXPECT_FALSE(must(store().revision_by_id(first.id)).user_id.has_value());
+}
+
+TEST_P(StoreContractTest, DueScheduledEntriesArePublished) {
+  Entry soon = article("soon", kAired + 60);
+  soon.status = content::EntryStatus::kScheduled;
+  soon.id = must(store().save_entry(soon));
+  Entry later = article("later", kAired + 3600);
+  later.status = content::EntryStatus::kScheduled;
+  later.id = must(store().save_entry(later));
+
+  const std::int64_t before = must(store().change_counter());
+  EXPECT_EQ(must(store().publish_due_entries(kAired)), 0);
+  EXPECT_EQ(must(store().change_counter()), before);  // Nothing due: nothing written.
+  EXPECT_EQ(must(store().publish_due_entries(kAired + 60)), 1);
+  EXPECT_EQ(must(store().entry_by_id(soon.id)).status, content::EntryStatus::kPublished);
+  EXPECT_EQ(must(store().entry_by_id(later.id)).status, content::EntryStatus::kScheduled);
+  EXPECT_GT(must(store().change_counter()), before);
+}
+
 // ---- Media and redirects -----------------------------------------------------------------
 
 TEST_P(StoreContractTest, MediaRoundTripsByPath) {

@@ -417,6 +417,34 @@ CREATE TRIGGER categories_update_counts AFTER UPDATE ON categories
   END;
 )sql";
 
+// The admin's state: sessions (by the hash of their token), failed sign-ins (counted per
+// login for the hourly limit) and entries' revisions. No page shows any of it, so these
+// tables move no counter.
+constexpr const char* kAdminTables = R"sql(
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE TABLE sign_in_failures (
+  login TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sign_in_failures_by_login ON sign_in_failures (login, at);
+CREATE TABLE revisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+  user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  saved_at INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  data TEXT NOT NULL
+) STRICT;
+CREATE INDEX revisions_by_entry ON revisions (entry_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -427,6 +455,7 @@ constexpr Migration kMigrations[] = {
     {5, "the change log of comment approvals", kChangeLog},
     {6, "listing indexes that hold the entries' kind and sticky flag", kListingIndexes},
     {7, "the change log of categories' names and descriptions", kCategoryChangeLog},
+    {8, "the admin: sessions, failed sign-ins, revisions", kAdminTables},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

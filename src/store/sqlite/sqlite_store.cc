@@ -26,6 +26,8 @@ using content::Media;
 using content::ModerationStatus;
 using content::Organization;
 using content::Redirect;
+using content::Revision;
+using content::Session;
 using content::Tag;
 using content::User;
 using util::ErrorCode;
@@ -1397,6 +1399,175 @@ Status SqliteStore::remove_user(Id id) {
   });
 }
 
+// ---- The admin: sessions, failed sign-ins, revisions, scheduled entries -------------------
+
+namespace {
+
+constexpr std::string_view kRevisionColumns =
+    "SELECT id, entry_id, user_id, saved_at, title, data FROM revisions ";
+
+Result<Revision> read_revision(const Statement& s) {
+  Revision revision;
+  revision.id = s.int64(0);
+  revision.entry_id = s.int64(1);
+  revision.user_id = s.optional_int64(2);
+  revision.saved_at = s.int64(3);
+  revision.title = s.text(4);
+  revision.data = s.text(5);
+  return revision;
+}
+
+}  // namespace
+
+Status SqliteStore::save_session(const Session& session) {
+  return write<void>([&](Connection& c) -> Status {
+           auto upsert = c.prepare(
+               "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen) "
+               "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (token_hash) DO UPDATE SET "
+               "user_id = excluded.user_id, csrf_token = excluded.csrf_token, "
+               "created_at = excluded.created_at, last_seen = excluded.last_seen");
+           if (!upsert) return fail(std::move(upsert.error()));
+           upsert->bind_blob(1, session.token_hash);
+           upsert->bind(2, session.user_id);
+           upsert->bind(3, session.csrf_token);
+           upsert->bind(4, session.created_at);
+           upsert->bind(5, session.last_seen);
+           return upsert->run();
+         })
+      .map_error([&](util::Error e) {
+        return with_context(std::move(e),
+                            "save a session of user " + std::to_string(session.user_id));
+      });
+}
+
+Result<Session> SqliteStore::session_by_hash(const std::string& token_hash) {
+  return read<Session>([&](Connection& c) -> Result<Session> {
+    auto statement = c.prepare(
+        "SELECT token_hash, user_id, csrf_token, created_at, last_seen FROM sessions "
+        "WHERE token_hash = ?1");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind_blob(1, token_hash);
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "session"));
+    Session session;
+    session.token_hash = statement->blob(0);
+    session.user_id = statement->int64(1);
+    session.csrf_token = statement->text(2);
+    session.created_at = statement->int64(3);
+    session.last_seen = statement->int64(4);
+    return session;
+  });
+}
+
+Status SqliteStore::remove_session(const std::string& token_hash) {
+  return write<void>([&](Connection& c) -> Status {
+    auto remove = c.prepare("DELETE FROM sessions WHERE token_hash = ?1");
+    if (!remove) return fail(std::move(remove.error()));
+    remove->bind_blob(1, token_hash);
+    return remove->run();
+  });
+}
+
+Status SqliteStore::remove_sessions(std::optional<Id> user_id, util::UnixTime idle_before,
+                                    util::UnixTime created_before) {
+  return write<void>([&](Connection& c) -> Status {
+    auto remove =
+        c.prepare("DELETE FROM sessions WHERE user_id = ?1 OR last_seen < ?2 OR created_at < ?3");
+    if (!remove) return fail(std::move(remove.error()));
+    remove->bind_all(user_id, idle_before, created_before);
+    return remove->run();
+  });
+}
+
+Status SqliteStore::record_sign_in_failure(const std::string& login, util::UnixTime at) {
+  return write<void>([&](Connection& c) -> Status {
+    auto old = c.prepare("DELETE FROM sign_in_failures WHERE at < ?1");
+    if (!old) return fail(std::move(old.error()));
+    REELPRESS_RETURN_IF_ERROR(old->bind(1, at - 86400).run());
+    auto insert = c.prepare("INSERT INTO sign_in_failures (login, at) VALUES (?1, ?2)");
+    if (!insert) return fail(std::move(insert.error()));
+    insert->bind_all(login, at);
+    return insert->run();
+  });
+}
+
+Result<int> SqliteStore::sign_in_failures_since(const std::string& login, util::UnixTime since) {
+  return read<int>([&](Connection& c) -> Result<int> {
+    auto statement =
+        c.prepare("SELECT count(*) FROM sign_in_failures WHERE login = ?1 AND at >= ?2");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind_all(login, since);
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "failure count"));
+    return static_cast<int>(statement->int64(0));
+  });
+}
+
+Result<Id> SqliteStore::save_revision(const Revision& revision) {
+  REELPRESS_RETURN_IF_ERROR(check_id(revision.id, "revision"));
+  const util::UnixTime saved_at = revision.saved_at != 0 ? revision.saved_at : clock_.now();
+  return write<Id>([&](Connection& c) -> Result<Id> {
+           auto insert = c.prepare(
+               "INSERT INTO revisions (id, entry_id, user_id, saved_at, title, data) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+           if (!insert) return fail(std::move(insert.error()));
+           insert->bind_all(id_or_null(revision.id), revision.entry_id, revision.user_id, saved_at,
+                            revision.title, revision.data);
+           return returned_id(*insert);
+         })
+      .map_error([&](util::Error e) {
+        return with_context(std::move(e), "save a revision of " + entry_name(revision.entry_id));
+      });
+}
+
+Result<Revision> SqliteStore::revision_by_id(Id id) {
+  return read<Revision>([&](Connection& c) -> Result<Revision> {
+    auto statement = c.prepare(std::string(kRevisionColumns) + "WHERE id = ?1");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind(1, id);
+    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "revision " + std::to_string(id)));
+    return read_revision(*statement);
+  });
+}
+
+Result<std::vector<Revision>> SqliteStore::revisions_of(Id entry_id) {
+  return read<std::vector<Revision>>([&](Connection& c) -> Result<std::vector<Revision>> {
+    auto statement =
+        c.prepare(std::string(kRevisionColumns) + "WHERE entry_id = ?1 ORDER BY id DESC");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind(1, entry_id);
+    return collect<Revision>(*statement, read_revision);
+  });
+}
+
+Result<int> SqliteStore::publish_due_entries(util::UnixTime now) {
+  // The read is what nearly every call does (run every second by a serving process); only a
+  // due entry takes the write turn.
+  auto due = read<bool>([&](Connection& c) -> Result<bool> {
+    auto statement = c.prepare(
+        "SELECT 1 FROM entries WHERE status = 'scheduled' AND published_at <= ?1 LIMIT 1");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind(1, now);
+    auto row = statement->step();
+    if (!row) return fail(std::move(row.error()));
+    return *row;
+  });
+  if (!due) return fail(std::move(due.error()));
+  if (!*due) return 0;
+  return write<int>([&](Connection& c) -> Result<int> {
+    auto update = c.prepare(
+        "UPDATE entries SET status = 'published' WHERE status = 'scheduled' AND "
+        "published_at <= ?1 RETURNING id");
+    if (!update) return fail(std::move(update.error()));
+    update->bind(1, now);
+    int published = 0;
+    while (true) {
+      auto row = update->step();
+      if (!row) return fail(std::move(row.error()));
+      if (!*row) return published;
+      ++published;
+    }
+  });
+}
+
 // ---- Media and redirects -----------------------------------------------------------------
 
 Result<Id> SqliteStore::save_media(const Media& media) {
@@ -1419,24 +1590,43 @@ Result<Id> SqliteStore::save_media(const Media& media) {
       });
 }
 
+namespace {
+
+constexpr std::string_view kMediaColumns =
+    "SELECT id, path, mime_type, title, alt, entry_id, size, uploaded_at FROM media ";
+
+Result<Media> read_media(const Statement& s) {
+  Media media;
+  media.id = s.int64(0);
+  media.path = s.text(1);
+  media.mime_type = s.text(2);
+  media.title = s.text(3);
+  media.alt = s.text(4);
+  media.entry_id = s.optional_int64(5);
+  media.size = s.int64(6);
+  media.uploaded_at = s.int64(7);
+  return media;
+}
+
+}  // namespace
+
 Result<Media> SqliteStore::media_by_path(const std::string& path) {
   return read<Media>([&](Connection& c) -> Result<Media> {
-    auto statement = c.prepare(
-        "SELECT id, path, mime_type, title, alt, entry_id, size, uploaded_at FROM media "
-        "WHERE path = ?1");
+    auto statement = c.prepare(std::string(kMediaColumns) + "WHERE path = ?1");
     if (!statement) return fail(std::move(statement.error()));
     statement->bind(1, path);
     REELPRESS_RETURN_IF_ERROR(first_row(*statement, "media " + quoted(path)));
-    Media media;
-    media.id = statement->int64(0);
-    media.path = statement->text(1);
-    media.mime_type = statement->text(2);
-    media.title = statement->text(3);
-    media.alt = statement->text(4);
-    media.entry_id = statement->optional_int64(5);
-    media.size = statement->int64(6);
-    media.uploaded_at = statement->int64(7);
-    return media;
+    return read_media(*statement);
+  });
+}
+
+Result<std::vector<Media>> SqliteStore::recent_media(int limit) {
+  return read<std::vector<Media>>([&](Connection& c) -> Result<std::vector<Media>> {
+    auto statement =
+        c.prepare(std::string(kMediaColumns) + "ORDER BY uploaded_at DESC, id DESC LIMIT ?1");
+    if (!statement) return fail(std::move(statement.error()));
+    statement->bind(1, std::max(limit, 0));
+    return collect<Media>(*statement, read_media);
   });
 }
 

@@ -130,8 +130,21 @@ class SqliteStore final : public Store {
   Result<std::vector<content::User>> users() override;
   Status remove_user(Id id) override;
 
+  Status save_session(const content::Session& session) override;
+  Result<content::Session> session_by_hash(const std::string& token_hash) override;
+  Status remove_session(const std::string& token_hash) override;
+  Status remove_sessions(std::optional<Id> user_id, util::UnixTime idle_before,
+                         util::UnixTime created_before) override;
+  Status record_sign_in_failure(const std::string& login, util::UnixTime at) override;
+  Result<int> sign_in_failures_since(const std::string& login, util::UnixTime since) override;
+  Result<Id> save_revision(const content::Revision& revision) override;
+  Result<content::Revision> revision_by_id(Id id) override;
+  Result<std::vector<content::Revision>> revisions_of(Id entry_id) override;
+  Result<int> publish_due_entries(util::UnixTime now) override;
+
   Result<Id> save_media(const content::Media& media) override;
   Result<content::Media> media_by_path(const std::string& path) override;
+  Result<std::vector<content::Media>> recent_media(int limit) override;
 
   Status save_redirect(const content::Redirect& redirect) override;
   Result<content::Redirect> redirect_from(const std::string& path) override;
