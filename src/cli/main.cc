@@ -16,6 +16,7 @@
 #include "cli/user_command.h"
 #include "render/theme.h"
 #include "server/http_server.h"
+#include "site/admin/admin_handler.h"
 #include "site/site_handler.h"
 #include "util/clock.h"
 
@@ -80,14 +81,21 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
   auto handler = site::SiteHandler::create(*site->store, *theme, site->settings,
                                            util::SystemClock::instance(), handler_options);
   if (!handler) return report(handler.error());
+  site::admin::AdminHandler::Options admin_options;
+  admin_options.settings_path = site->dir.settings_path();
+  auto admin = site::admin::AdminHandler::create(*site->store, **handler,
+                                                 util::SystemClock::instance(), admin_options);
+  if (!admin) return report(admin.error());
 
-  server::HttpServer server(**handler, options);
+  server::HttpServer server(**admin, options);
   if (auto s = server.start(); !s) return report(s.error());
   std::cout << "reelpress: serving " << dir << " at http://" << server.endpoint() << "/"
             << std::endl;
 
   // site.toml is watched rather than read per request: an edit (or `reelpress archive`)
-  // takes effect within a second, and a broken edit keeps the last good settings.
+  // takes effect within a second, and a broken edit keeps the last good settings. The same
+  // loop publishes scheduled entries when their time comes (a read each second; the write,
+  // which every page cache sees through the change counter, only when one is due).
   std::atomic<bool> stopping = false;
   std::thread watcher([&] {
     std::error_code ec;
@@ -95,6 +103,13 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
     while (!stopping.load()) {
       for (int i = 0; i < 10 && !stopping.load(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      auto published = site->store->publish_due_entries(util::SystemClock::instance().now());
+      if (!published) {
+        std::cerr << "reelpress: cannot publish scheduled entries: " << published.error().describe()
+                  << "\n";
+      } else if (*published > 0) {
+        (*handler)->notice_write();
       }
       const auto now = std::filesystem::last_write_time(site->dir.settings_path(), ec);
       if (ec || now == last) continue;

@@ -127,7 +127,9 @@ int passwd(store::Store& store, const UserOptions& o) {
   if (!hash) return report(hash.error());
   user->password_hash = std::move(*hash);
   if (auto saved = store.save_user(*user); !saved) return report(saved.error());
-  std::cout << "Changed the password of " << o.login << ".\n";
+  // Whoever knew the old password may be signed in: a new password signs everyone out.
+  if (auto ended = store.remove_sessions(user->id, 0, 0); !ended) return report(ended.error());
+  std::cout << "Changed the password of " << o.login << " and ended their sessions.\n";
   return kDone;
 }
 

@@ -11,6 +11,7 @@
 
 namespace reelpress::embedded {
 const std::vector<util::EmbeddedFile>& default_theme_files();
+const std::vector<util::EmbeddedFile>& admin_theme_files();
 }  // namespace reelpress::embedded
 
 namespace reelpress::render {
@@ -98,6 +99,17 @@ const std::vector<std::string>& Theme::required_templates() {
 }
 
 util::Result<std::shared_ptr<const Theme>> Theme::load(const std::filesystem::path& override_dir) {
+  return build(embedded::default_theme_files(), override_dir, required_templates());
+}
+
+util::Result<std::shared_ptr<const Theme>> Theme::load_admin() {
+  static const std::vector<std::string> required = {"sign_in", "dashboard", "message"};
+  return build(embedded::admin_theme_files(), {}, required);
+}
+
+util::Result<std::shared_ptr<const Theme>> Theme::build(
+    const std::vector<util::EmbeddedFile>& files, const std::filesystem::path& override_dir,
+    const std::vector<std::string>& required) {
   // mstch's own escaping also encodes '/' and '=', which makes every URL in a page harder to
   // read and larger; escaping & < > " ' is what HTML needs in text and quoted attributes.
   static const bool escape_set = [] {
@@ -106,7 +118,7 @@ util::Result<std::shared_ptr<const Theme>> Theme::load(const std::filesystem::pa
   }();
   (void)escape_set;
   auto theme = std::make_shared<Theme>();
-  for (const util::EmbeddedFile& file : embedded::default_theme_files()) {
+  for (const util::EmbeddedFile& file : files) {
     if (auto s = add_file(theme->templates_, theme->assets_, file.path, std::string(file.bytes));
         !s) {
       return util::fail(s.error());
@@ -129,7 +141,7 @@ util::Result<std::shared_ptr<const Theme>> Theme::load(const std::filesystem::pa
                         "cannot read theme folder " + override_dir.string() + ": " + ec.message());
     }
   }
-  for (const std::string& name : required_templates()) {
+  for (const std::string& name : required) {
     if (!theme->templates_.contains(name)) {
       return util::fail(util::ErrorCode::kInvalidArgument,
                         "theme has no templates/" + name + ".mustache");

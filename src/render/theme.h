@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "render/mustache.h"
+#include "util/embedded_file.h"
 #include "util/result.h"
 
 namespace reelpress::render {
@@ -40,6 +41,10 @@ class Theme {
   // a file cannot be read.
   static util::Result<std::shared_ptr<const Theme>> load(const std::filesystem::path& override_dir);
 
+  // The admin's own theme (themes/admin/), compiled in; sites do not override it, so the
+  // admin looks and works the same everywhere.
+  static util::Result<std::shared_ptr<const Theme>> load_admin();
+
   // Renders templates/{name}.mustache; kNotFound when there is no such template.
   util::Result<std::string> render(std::string_view name, const mstch::node& view) const;
 
@@ -50,6 +55,10 @@ class Theme {
   static const std::vector<std::string>& required_templates();
 
  private:
+  static util::Result<std::shared_ptr<const Theme>> build(
+      const std::vector<util::EmbeddedFile>& files, const std::filesystem::path& override_dir,
+      const std::vector<std::string>& required);
+
   std::map<std::string, std::string> templates_;  // Name -> source.
   // Name -> the partials it uses, directly or through other partials. mstch parses every
   // partial it is given on every render, so each template gets only its own.

@@ -222,6 +222,31 @@ void SiteHandler::invalidate() {
   }
 }
 
+void SiteHandler::notice_write() { next_poll_ms_.store(0, std::memory_order_relaxed); }
+
+std::string SiteHandler::canonical_path(const content::Entry& entry) {
+  // Through state(): after a write (notice_write), the snapshot must know new page paths.
+  auto st = state();
+  return (st ? **st : current_state()).snapshot->entry_path(entry);
+}
+
+std::shared_ptr<const config::SiteSettings> SiteHandler::settings() {
+  return current_state().settings;
+}
+
+Response SiteHandler::preview(const content::Entry& entry) {
+  auto st = state();
+  if (!st) return error_page(500);
+  const State& state = **st;
+  PageContext ctx = context(state, state.snapshot->entry_path(entry));
+  ctx.tokens = nullptr;
+  Response r = page(200, pages_.entry(ctx, entry, 0), state);
+  r.cache_control = "no-store";
+  r.comments_of.clear();
+  r.categories_shown.clear();
+  return r;
+}
+
 util::Result<const SiteHandler::State*> SiteHandler::state() {
   const State* current = &current_state();
   const std::int64_t now = steady_ms();

@@ -70,6 +70,19 @@ class SiteHandler final : public Handler {
   // Drops every cached page now (after a write by this process).
   void invalidate();
 
+  // For the admin (site/admin/), which writes through the same store:
+  // Makes the next request compare the store's change counter at once, so a write by this
+  // process shows on the very next page while only the pages it touched are dropped.
+  void notice_write();
+  // The path the entry has on the site now (or would have, were it published).
+  std::string canonical_path(const content::Entry& entry);
+  // The settings in force.
+  std::shared_ptr<const config::SiteSettings> settings();
+  // The entry's page as readers would see it if it were published, without forms and never
+  // cached: the preview of a draft or of edits not yet saved (entry.body_html and the
+  // sections' HTML must be rendered).
+  Response preview(const content::Entry& entry);
+
  private:
   // What a request renders against; replaced whole, never changed in place.
   struct State {

@@ -15,7 +15,6 @@ namespace {
 using content::ModerationStatus;
 using util::ErrorCode;
 
-constexpr std::size_t kMaxFields = 64;
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Whether a Content-Type names a urlencoded form (parameters such as charset allowed).
@@ -175,12 +174,20 @@ std::string_view ParsedForm::value(std::string_view name) const {
   return {};
 }
 
-ParsedForm parse_form_body(std::string_view body) {
+std::vector<std::string_view> ParsedForm::values(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& [key, value] : fields) {
+    if (key == name) out.push_back(value);
+  }
+  return out;
+}
+
+ParsedForm parse_form_body(std::string_view body, std::size_t max_fields) {
   ParsedForm form;
   if (body.empty()) return form;
   for (std::string_view pair : util::split(body, '&')) {
     if (pair.empty()) continue;
-    if (form.fields.size() == kMaxFields) {
+    if (form.fields.size() == max_fields) {
       form.malformed = true;
       break;
     }

@@ -58,11 +58,13 @@ struct ParsedForm {
 
   // The first value of `name`; empty when absent.
   std::string_view value(std::string_view name) const;
+  // Every value of `name`, in the order sent (checkboxes, repeated fields).
+  std::vector<std::string_view> values(std::string_view name) const;
 };
 
-// Parses a form body. Never fails: problems are reported in the result. At most 64 fields
-// are read (the forms have fewer than 12); more make the form malformed.
-ParsedForm parse_form_body(std::string_view body);
+// Parses a form body. Never fails: problems are reported in the result. At most max_fields
+// fields are read (the reader forms have fewer than 12); more make the form malformed.
+ParsedForm parse_form_body(std::string_view body, std::size_t max_fields = 64);
 
 // `text` with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD.
 std::string to_valid_utf8(std::string_view text);

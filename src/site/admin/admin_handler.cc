@@ -1,0 +1,1114 @@
+#include "site/admin/admin_handler.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "auth/roles.h"
+#include "config/site_config.h"
+#include "render/body.h"
+#include "render/html_escape.h"
+#include "render/markdown.h"
+#include "site/admin/revisions.h"
+#include "site/form_fields.h"
+#include "site/submissions.h"
+#include "util/civil_time.h"
+#include "util/text.h"
+
+namespace reelpress::site::admin {
+
+using auth::Capability;
+using content::EntryStatus;
+using content::Id;
+using content::ModerationStatus;
+using util::ErrorCode;
+
+// One request being answered: the request, the signed-in editor, and the form it posted.
+struct AdminHandler::Call {
+  const Request& request;
+  auth::ActiveSession active;
+  ParsedForm form;
+  std::string sub;  // The path below /admin ("/entries/12/").
+  const content::User& user() const { return active.user; }
+  bool can(Capability c) const { return auth::can(active.user.role, c); }
+  bool post() const { return request.method == Method::kPost; }
+};
+
+namespace {
+
+constexpr std::string_view kPrefix = "/admin";
+constexpr std::string_view kSessionCookie = "rp_session";
+constexpr std::string_view kSignInCookie = "rp_signin";
+constexpr std::string_view kCsrfField = "csrf";
+constexpr std::string_view kHtml = "text/html; charset=utf-8";
+constexpr std::string_view kNoStore = "no-store";
+constexpr std::string_view kCsp =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+constexpr int kEntriesPerPage = 50;
+constexpr int kQueueSize = 100;
+constexpr std::size_t kMaxFormFields = 2000;  // Categories are checkboxes: a site may have many.
+constexpr std::size_t kMaxTitleChars = 300;
+
+void add_security_headers(Response& r) {
+  r.headers.emplace_back("Content-Security-Policy", std::string(kCsp));
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+}
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2"); empty when absent.
+std::string_view cookie_value(std::string_view header, std::string_view name) {
+  for (std::string_view part : util::split(header, ';')) {
+    part = util::trim(part);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
+      return part.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+std::string random_value() {
+  unsigned char bytes[24];
+  randombytes_buf(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+bool same_secret(std::string_view a, std::string_view b) {
+  return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Where to go after signing in: an admin path of this site only (never "//host" or a URL).
+std::string safe_next(std::string_view next) {
+  if (next.starts_with("/admin/") && next.find("//") == std::string_view::npos &&
+      next.find('\\') == std::string_view::npos && util::is_valid_utf8(next)) {
+    return std::string(next);
+  }
+  return "/admin/";
+}
+
+std::optional<Id> parse_id(std::string_view text) {
+  auto n = util::parse_non_negative(text);
+  if (!n || *n == 0) return std::nullopt;
+  return static_cast<Id>(*n);
+}
+
+// "/entries/12/" -> {"entries", "12"}.
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  for (std::string_view s : util::split(path, '/')) {
+    if (!s.empty()) out.push_back(s);
+  }
+  return out;
+}
+
+std::string datetime_local(util::UnixTime t) {
+  if (t == 0) return "";
+  const util::CivilTime c = util::to_civil(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d", c.year, c.month, c.day, c.hour,
+                c.minute);
+  return buf;
+}
+
+std::string shown_time(util::UnixTime t) {
+  if (t == 0) return "";
+  std::string s = datetime_local(t);
+  s[10] = ' ';
+  return s;
+}
+
+std::string status_label(EntryStatus s) {
+  switch (s) {
+    case EntryStatus::kDraft: return "Draft";
+    case EntryStatus::kScheduled: return "Scheduled";
+    case EntryStatus::kPublished: return "Published";
+    case EntryStatus::kPrivate: return "Private";
+    case EntryStatus::kTrash: return "Trash";
+  }
+  return "";
+}
+
+std::string kind_label(content::EntryKind k) {
+  std::string s(content::to_string(k));
+  std::replace(s.begin(), s.end(), '_', ' ');
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+bool too_long(std::string_view text, std::size_t chars) { return util::code_points(text) > chars; }
+
+}  // namespace
+
+util::Result<std::unique_ptr<AdminHandler>> AdminHandler::create(store::Store& store,
+                                                                 SiteHandler& site,
+                                                                 const util::Clock& clock,
+                                                                 Options options) {
+  auto theme = render::Theme::load_admin();
+  if (!theme) return util::fail(theme.error());
+  return std::unique_ptr<AdminHandler>(
+      new AdminHandler(store, site, clock, std::move(options), std::move(*theme)));
+}
+
+AdminHandler::AdminHandler(store::Store& store, SiteHandler& site, const util::Clock& clock,
+                           Options options, std::shared_ptr<const render::Theme> theme)
+    : store_(store),
+      site_(site),
+      clock_(clock),
+      options_(std::move(options)),
+      theme_(std::move(theme)),
+      sessions_(store, clock, options_.sessions),
+      sign_in_limiter_(clock) {}
+
+Response AdminHandler::handle(const Request& request) {
+  const std::string_view path = request.path;
+  if (path == kPrefix) return see_other("/admin/");
+  if (!path.starts_with("/admin/")) return site_.handle(request);
+  return admin(request);
+}
+
+bool AdminHandler::secure() const { return site_.settings()->base_url.starts_with("https://"); }
+
+std::string AdminHandler::cookie_name(std::string_view base) const {
+  // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and
+  // for Path=/: no other site or subdomain can set it.
+  return secure() ? "__Host-" + std::string(base) : std::string(base);
+}
+
+Response AdminHandler::see_other(const std::string& location) {
+  Response r;
+  r.status = 303;
+  r.cache_control = kNoStore;
+  r.headers.emplace_back("Location", location);
+  add_security_headers(r);
+  return r;
+}
+
+Response AdminHandler::page(Call* call, std::string_view template_name, const std::string& title,
+                            mstch::map view, int status) {
+  auto settings = site_.settings();
+  view["title"] = title;
+  view["site_title"] = settings->title;
+  const render::Asset* css = theme_->asset("admin.css");
+  view["css_url"] = std::string("/admin/assets/admin.css?v=") + (css ? css->version : "");
+  if (call != nullptr) {
+    const content::User& u = call->user();
+    view["user"] = mstch::map{
+        {"name", u.display_name.empty() ? u.login : u.display_name},
+        {"role", std::string(content::to_string(u.role))},
+    };
+    view["csrf"] = call->active.session.csrf_token;
+    mstch::array nav;
+    auto item = [&](std::string label, std::string url) {
+      const bool current = call->sub == url.substr(kPrefix.size()) ||
+                           (url != "/admin/" && ("/admin" + call->sub).starts_with(url));
+      nav.push_back(mstch::map{{"label", std::move(label)}, {"url", url}, {"current", current}});
+    };
+    item("Dashboard", "/admin/");
+    if (call->can(Capability::kWriteEntries)) item("Entries", "/admin/entries/");
+    if (call->can(Capability::kModerate)) {
+      item("Comments", "/admin/comments/");
+      item("Suggestions", "/admin/suggestions/");
+    }
+    if (call->can(Capability::kManageSettings)) item("Settings", "/admin/settings/");
+    view["nav"] = std::move(nav);
+  }
+  if (!view.contains("errors")) view["errors"] = mstch::array{};
+  auto html = theme_->render(template_name, view);
+  Response r;
+  r.status = status;
+  r.cache_control = kNoStore;
+  if (!html) {
+    std::cerr << "reelpress: cannot render the admin page " << template_name << ": "
+              << html.error().describe() << "\n";
+    r.status = 500;
+    r.body = make_body("<!DOCTYPE html><title>Error</title><p>The admin page could not be shown.",
+                       0, false);
+  } else {
+    r.body = make_body(std::move(*html), 0, true);
+  }
+  r.content_type = kHtml;
+  add_security_headers(r);
+  return r;
+}
+
+Response AdminHandler::message(Call* call, int status, const std::string& heading,
+                               std::vector<std::string> paragraphs, std::string back_url,
+                               std::string back_label) {
+  mstch::array lines;
+  for (std::string& p : paragraphs) lines.push_back(std::move(p));
+  return page(call, "message", heading,
+              mstch::map{{"heading", heading},
+                         {"paragraphs", std::move(lines)},
+                         {"back_url", std::move(back_url)},
+                         {"back_label", std::move(back_label)}},
+              status);
+}
+
+// ---- Sign-in ------------------------------------------------------------------------------
+
+Response AdminHandler::sign_in_page(const Request& request, int status, std::string_view problem,
+                                    std::string_view login, std::string_view next) {
+  // A fresh double-submit value for every form shown: the POST must carry it in the form and
+  // in the cookie, which another site can neither read nor set.
+  const std::string csrf = random_value();
+  Response r = page(nullptr, "sign_in", "Sign in",
+                    mstch::map{{"problem", std::string(problem)},
+                               {"login", std::string(login)},
+                               {"next", safe_next(next)},
+                               {"signin_csrf", csrf}},
+                    status);
+  (void)request;
+  r.headers.emplace_back("Set-Cookie", cookie_name(kSignInCookie) + "=" + csrf +
+                                           "; Path=/; HttpOnly; SameSite=Strict" +
+                                           (secure() ? "; Secure" : ""));
+  return r;
+}
+
+Response AdminHandler::sign_in(const Request& request) {
+  if (request.method != Method::kPost) {
+    return sign_in_page(request, 200, "", "", util::form_value(request.query, "next").value_or(""));
+  }
+  const ParsedForm form = parse_form_body(request.body);
+  const std::string_view login = util::trim(form.value("login"));
+  const std::string_view next = form.value("next");
+  if (!same_secret(form.value(kCsrfField),
+                   cookie_value(request.cookie, cookie_name(kSignInCookie)))) {
+    return sign_in_page(request, 403,
+                        "The sign-in form had expired or did not come from this site. Please "
+                        "sign in again.",
+                        login, next);
+  }
+  const RateDecision decision =
+      sign_in_limiter_.admit(request.client_address, options_.sign_ins_per_minute);
+  if (!decision.allowed) {
+    Response r = sign_in_page(request, 429,
+                              "Too many sign-in attempts from this connection. Wait a minute "
+                              "and try again.",
+                              login, next);
+    r.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
+    return r;
+  }
+  auto in = sessions_.sign_in(login, form.value("password"));
+  if (!in) {
+    switch (in.error().code) {
+      case ErrorCode::kPermissionDenied:
+        return sign_in_page(request, 403, in.error().message, login, next);
+      case ErrorCode::kUnavailable: {
+        Response r = sign_in_page(request, 429, in.error().message, login, next);
+        r.headers.emplace_back("Retry-After", "3600");
+        return r;
+      }
+      default:
+        std::cerr << "reelpress: sign-in failed: " << in.error().describe() << "\n";
+        return sign_in_page(request, 500, "Signing in failed on the server. Try again later.",
+                            login, next);
+    }
+  }
+  Response r = see_other(safe_next(next));
+  const std::string attributes =
+      "; Path=/; HttpOnly; SameSite=Strict" + std::string(secure() ? "; Secure" : "");
+  r.headers.emplace_back("Set-Cookie", cookie_name(kSessionCookie) + "=" + in->token + attributes);
+  r.headers.emplace_back("Set-Cookie", cookie_name(kSignInCookie) + "=; Max-Age=0" + attributes);
+  return r;
+}
+
+Response AdminHandler::sign_out(Call& call) {
+  const std::string_view token = cookie_value(call.request.cookie, cookie_name(kSessionCookie));
+  if (auto s = sessions_.sign_out(token); !s) {
+    std::cerr << "reelpress: cannot end a session: " << s.error().describe() << "\n";
+    return message(&call, 500, "Signing out failed", {"Try again."});
+  }
+  Response r = see_other("/admin/sign-in");
+  r.headers.emplace_back("Set-Cookie", cookie_name(kSessionCookie) +
+                                           "=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict" +
+                                           (secure() ? "; Secure" : ""));
+  return r;
+}
+
+// ---- Dispatch -----------------------------------------------------------------------------
+
+Response AdminHandler::admin(const Request& request) {
+  const std::string sub = request.path.substr(kPrefix.size());
+  if (request.method != Method::kGet && request.method != Method::kHead &&
+      request.method != Method::kPost) {
+    Response r = site_.error_page(405);
+    r.headers.emplace_back("Allow", "GET, HEAD, POST");
+    return r;
+  }
+  if (sub.starts_with("/assets/")) {
+    const render::Asset* asset = theme_->asset(std::string_view(sub).substr(8));
+    if (asset == nullptr || request.method == Method::kPost) return site_.error_page(404);
+    Response r;
+    r.content_type = asset->content_type;
+    r.cache_control = "public, max-age=31536000, immutable";
+    r.body = make_body(asset->bytes, 0, true);
+    return r;
+  }
+  if (sub == "/sign-in") return sign_in(request);
+
+  auto active = sessions_.resume(cookie_value(request.cookie, cookie_name(kSessionCookie)));
+  if (!active) {
+    if (active.error().code != ErrorCode::kNotFound) {
+      std::cerr << "reelpress: cannot read a session: " << active.error().describe() << "\n";
+      return site_.error_page(500);
+    }
+    if (request.method == Method::kPost) {
+      Response r = message(nullptr, 403, "You are not signed in",
+                           {"Your session ended (after 30 minutes without activity, 12 hours "
+                            "after signing in, or at sign-out), so nothing was changed.",
+                            "Sign in and send it again."},
+                           "/admin/sign-in", "Sign in");
+      return r;
+    }
+    std::string next = request.path;
+    if (!request.query.empty()) next += "?" + request.query;
+    return see_other("/admin/sign-in?next=" + util::percent_encode_path(next));
+  }
+  Call call{request, std::move(*active), {}, sub};
+  if (call.post()) {
+    call.form = parse_form_body(request.body, kMaxFormFields);
+    if (!auth::Sessions::csrf_matches(call.active, call.form.value(kCsrfField))) {
+      return message(&call, 403, "This form cannot be accepted",
+                     {"It did not carry this session's security token: it may come from "
+                      "another site, or from a page shown before you last signed in.",
+                      "Nothing was changed. Go back, reload the page and send it again."});
+    }
+    if (call.form.malformed || !call.form.not_utf8.empty()) {
+      return message(&call, 400, "This form could not be read",
+                     {"It was damaged or not valid UTF-8 text. Nothing was changed."});
+    }
+  }
+  return route(call);
+}
+
+Response AdminHandler::route(Call& call) {
+  const std::vector<std::string_view> parts = segments(call.sub);
+  auto forbidden = [&] {
+    return message(&call, 403, "Your role does not allow this",
+                   {"Accounts with the role " + std::string(content::to_string(call.user().role)) +
+                    " cannot do this. Ask an administrator if you need to."});
+  };
+  if (parts.empty()) return call.post() ? site_.error_page(405) : dashboard(call);
+  const std::string_view first = parts[0];
+  if (first == "sign-out" && parts.size() == 1) {
+    return call.post() ? sign_out(call) : see_other("/admin/");
+  }
+  if (first == "entries") {
+    if (!call.can(Capability::kWriteEntries)) return forbidden();
+    if (parts.size() == 1) return call.post() ? site_.error_page(405) : entries(call);
+    if (parts[1] == "new" && parts.size() == 2) {
+      return call.post() ? save_entry(call, std::nullopt) : edit_entry(call, std::nullopt);
+    }
+    const auto id = parse_id(parts[1]);
+    if (!id) return site_.error_page(404);
+    if (parts.size() == 2) return edit_entry(call, id);
+    if (parts.size() == 3 && parts[2] == "revisions" && !call.post()) return revisions(call, *id);
+    return site_.error_page(404);
+  }
+  if (first == "revisions" && parts.size() == 2) {
+    if (!call.can(Capability::kWriteEntries)) return forbidden();
+    const auto id = parse_id(parts[1]);
+    return id ? revision(call, *id) : site_.error_page(404);
+  }
+  if (first == "comments" || first == "suggestions") {
+    if (!call.can(Capability::kModerate)) return forbidden();
+    if (parts.size() == 1) return queue(call, first == "comments");
+    const auto id = parse_id(parts[1]);
+    if (first == "comments" && parts.size() == 2 && id) return comment(call, *id);
+    return site_.error_page(404);
+  }
+  if (first == "settings" && parts.size() == 1) {
+    if (!call.can(Capability::kManageSettings)) return forbidden();
+    return settings_page(call);
+  }
+  return site_.error_page(404);
+}
+
+// ---- Dashboard and lists ------------------------------------------------------------------
+
+Response AdminHandler::dashboard(Call& call) {
+  mstch::array cards;
+  auto card = [&](int count, std::string label, std::string url) {
+    cards.push_back(mstch::map{{"count", count}, {"label", std::move(label)}, {"url", url}});
+  };
+  if (call.can(Capability::kWriteEntries)) {
+    for (EntryStatus s : {EntryStatus::kDraft, EntryStatus::kScheduled, EntryStatus::kPublished}) {
+      store::EntryQuery q;
+      q.statuses = {s};
+      q.kinds = content::all_entry_kinds();
+      q.limit = 0;
+      auto list = store_.list_entries(q);
+      if (!list) return message(&call, 500, "The entries could not be read", {});
+      std::string label = status_label(s);
+      label[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(label[0])));
+      card(list->total, label, "/admin/entries/?status=" + std::string(content::to_string(s)));
+    }
+  }
+  if (call.can(Capability::kModerate)) {
+    auto comments = store_.comments_with_status(ModerationStatus::kPending, kQueueSize);
+    auto suggestions = store_.organizations_with_status(ModerationStatus::kPending);
+    if (!comments || !suggestions) return message(&call, 500, "The queue could not be read", {});
+    card(static_cast<int>(comments->size()), "comments waiting", "/admin/comments/");
+    card(static_cast<int>(suggestions->size()), "suggestions waiting", "/admin/suggestions/");
+  }
+  return page(&call, "dashboard", "Dashboard",
+              mstch::map{{"cards", std::move(cards)},
+                         {"archived", site_.settings()->archived},
+                         {"can_write", call.can(Capability::kWriteEntries)}});
+}
+
+Response AdminHandler::entries(Call& call) {
+  const std::string status_name = util::form_value(call.request.query, "status").value_or("");
+  const int page_number = static_cast<int>(std::clamp<long long>(
+      util::parse_non_negative(util::form_value(call.request.query, "page").value_or("1"))
+          .value_or(1),
+      1, 100000));
+  store::EntryQuery q;
+  q.kinds = content::all_entry_kinds();
+  q.statuses = {EntryStatus::kDraft, EntryStatus::kScheduled, EntryStatus::kPublished,
+                EntryStatus::kPrivate};
+  const auto status = content::parse_entry_status(status_name);
+  if (status) q.statuses = {*status};
+  q.limit = kEntriesPerPage;
+  q.offset = (page_number - 1) * kEntriesPerPage;
+  auto list = store_.list_entries(q);
+  if (!list) return message(&call, 500, "The entries could not be read", {});
+  mstch::array rows;
+  for (const content::Entry& e : list->entries) {
+    rows.push_back(mstch::map{{"title", e.title.empty() ? std::string("(no title)") : e.title},
+                              {"edit_url", "/admin/entries/" + std::to_string(e.id) + "/"},
+                              {"editable", auth::may_edit(call.user(), e)},
+                              {"kind", kind_label(e.kind)},
+                              {"status", status_label(e.status)},
+                              {"date", shown_time(e.published_at)}});
+  }
+  mstch::array filters;
+  filters.push_back(mstch::map{{"label", std::string("All")},
+                               {"url", std::string("/admin/entries/")},
+                               {"current", !status}});
+  for (EntryStatus s : {EntryStatus::kDraft, EntryStatus::kScheduled, EntryStatus::kPublished,
+                        EntryStatus::kPrivate, EntryStatus::kTrash}) {
+    filters.push_back(
+        mstch::map{{"label", status_label(s)},
+                   {"url", "/admin/entries/?status=" + std::string(content::to_string(s))},
+                   {"current", status == s}});
+  }
+  const std::string base =
+      "/admin/entries/?" + (status ? "status=" + status_name + "&" : std::string()) + "page=";
+  mstch::map view{{"entries", std::move(rows)},
+                  {"filters", std::move(filters)},
+                  {"total", list->total},
+                  {"status_label", status ? status_label(*status) : std::string()},
+                  {"can_write", true}};
+  if (page_number > 1) view["newer_url"] = base + std::to_string(page_number - 1);
+  if (q.offset + kEntriesPerPage < list->total) {
+    view["older_url"] = base + std::to_string(page_number + 1);
+  }
+  return page(&call, "entries", "Entries", std::move(view));
+}
+
+// ---- Editing entries ----------------------------------------------------------------------
+
+Response AdminHandler::entry_form(Call& call, const content::Entry& entry, int status,
+                                  const std::vector<std::string>& errors, std::string_view notice) {
+  auto categories = store_.categories();
+  auto films = store_.films();
+  if (!categories || !films) return message(&call, 500, "The site could not be read", {});
+  std::map<Id, const content::Category*> by_id;
+  for (const content::Category& c : *categories) by_id[c.id] = &c;
+  auto category_path = [&](const content::Category& c) {
+    std::string path = c.name;
+    const content::Category* at = &c;
+    for (int depth = 0; at->parent_id && depth < 16; ++depth) {
+      auto parent = by_id.find(*at->parent_id);
+      if (parent == by_id.end()) break;
+      at = parent->second;
+      path = at->name + " › " + path;
+    }
+    return path;
+  };
+  mstch::array category_rows;
+  std::vector<std::pair<std::string, Id>> sorted;
+  for (const content::Category& c : *categories) sorted.emplace_back(category_path(c), c.id);
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [path, id] : sorted) {
+    const bool checked = std::find(entry.category_ids.begin(), entry.category_ids.end(), id) !=
+                         entry.category_ids.end();
+    category_rows.push_back(
+        mstch::map{{"id", std::to_string(id)}, {"path", path}, {"checked", checked}});
+  }
+  mstch::array film_rows;
+  for (const content::Film& f : *films) {
+    film_rows.push_back(mstch::map{
+        {"id", std::to_string(f.id)}, {"title", f.title}, {"selected", entry.film_id == f.id}});
+  }
+  std::string tag_names;
+  for (Id tag_id : entry.tag_ids) {
+    if (auto tag = store_.tag_by_id(tag_id)) {
+      if (!tag_names.empty()) tag_names += ", ";
+      tag_names += tag->name;
+    }
+  }
+  mstch::array kinds;
+  for (content::EntryKind k : content::all_entry_kinds()) {
+    kinds.push_back(mstch::map{{"value", std::string(content::to_string(k))},
+                               {"label", kind_label(k)},
+                               {"selected", entry.kind == k}});
+  }
+  mstch::array formats;
+  for (auto [f, label] : {std::pair{content::BodyFormat::kMarkdown, "Markdown"},
+                          std::pair{content::BodyFormat::kHtml, "HTML"}}) {
+    formats.push_back(mstch::map{{"value", std::string(content::to_string(f))},
+                                 {"label", std::string(label)},
+                                 {"selected", entry.body_format == f}});
+  }
+  // The choices this editor has: publishing needs the right to publish.
+  mstch::array statuses;
+  auto status_option = [&](std::string value, std::string label, bool selected) {
+    statuses.push_back(mstch::map{{"value", value}, {"label", label}, {"selected", selected}});
+  };
+  const bool published =
+      entry.status == EntryStatus::kPublished || entry.status == EntryStatus::kScheduled;
+  status_option("draft", "Draft", entry.status == EntryStatus::kDraft);
+  if (call.can(Capability::kPublish)) {
+    status_option("publish", "Published (or scheduled, with a future time)", published);
+    status_option("private", "Private", entry.status == EntryStatus::kPrivate);
+  }
+  if (entry.id != 0) status_option("trash", "Trash", entry.status == EntryStatus::kTrash);
+  mstch::array sections;
+  int n = 0;
+  for (const content::Section& s : entry.sections) {
+    sections.push_back(mstch::map{{"n", ++n}, {"heading", s.heading}, {"body", s.body}});
+  }
+  sections.push_back(mstch::map{{"n", ++n}, {"heading", std::string()}, {"body", std::string()}});
+  mstch::map entry_view{
+      {"title", entry.title},
+      {"slug", entry.slug},
+      {"kicker", entry.kicker},
+      {"body", entry.body},
+      {"excerpt", entry.excerpt},
+      {"tags", tag_names},
+      // A draft's date is when it was last saved: publishing it without a
+      // typed time publishes it now.
+      {"published_at",
+       entry.status == EntryStatus::kDraft ? std::string() : datetime_local(entry.published_at)},
+      {"comments_open", entry.comments_open},
+      {"sticky", entry.sticky}};
+  if (entry.id != 0) {
+    entry_view["view_url"] = site_.canonical_path(entry);
+    entry_view["revisions_url"] = "/admin/entries/" + std::to_string(entry.id) + "/revisions/";
+  }
+  mstch::array error_list;
+  for (const std::string& e : errors) error_list.push_back(e);
+  const std::string heading = entry.id == 0 ? "New entry" : "Edit “" + entry.title + "”";
+  return page(
+      &call, "entry_form", entry.id == 0 ? "New entry" : entry.title,
+      mstch::map{{"heading", heading},
+                 {"action", entry.id == 0 ? std::string("/admin/entries/new")
+                                          : "/admin/entries/" + std::to_string(entry.id) + "/"},
+                 {"entry", std::move(entry_view)},
+                 {"kinds", std::move(kinds)},
+                 {"films", std::move(film_rows)},
+                 {"formats", std::move(formats)},
+                 {"statuses", std::move(statuses)},
+                 {"sections", std::move(sections)},
+                 {"categories", std::move(category_rows)},
+                 {"errors", std::move(error_list)},
+                 {"has_errors", !errors.empty()},
+                 {"notice", std::string(notice)}},
+      status);
+}
+
+Response AdminHandler::edit_entry(Call& call, std::optional<Id> id) {
+  if (!id) {
+    if (!call.can(Capability::kWriteEntries)) return site_.error_page(403);
+    content::Entry fresh;
+    fresh.author_id = call.user().id;
+    return entry_form(call, fresh, 200, {}, "");
+  }
+  auto entry = store_.entry_by_id(*id);
+  if (!entry) {
+    return entry.error().code == ErrorCode::kNotFound
+               ? site_.error_page(404)
+               : message(&call, 500, "The entry could not be read", {});
+  }
+  if (!auth::may_edit(call.user(), *entry)) {
+    return message(
+        &call, 403, "You cannot edit this entry",
+        {"Your role lets you edit your own entries only" +
+         std::string(call.can(Capability::kPublish) ? "." : ", until they are published.")},
+        "/admin/entries/", "Back to the entries");
+  }
+  if (call.post()) return save_entry(call, std::move(*entry));
+  std::string notice;
+  const auto saved = util::form_value(call.request.query, "saved");
+  if (saved == "1") {
+    notice =
+        entry->status == EntryStatus::kScheduled
+            ? "Saved. It will appear on the site at " + shown_time(entry->published_at) + " UTC."
+            : "Saved.";
+  } else if (saved == "restored") {
+    notice = "The revision was restored.";
+  }
+  return entry_form(call, *entry, 200, {}, notice);
+}
+
+Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> existing) {
+  const ParsedForm& form = call.form;
+  const util::UnixTime now = clock_.now();
+  content::Entry entry;
+  if (existing) {
+    entry = *existing;
+  } else {
+    entry.author_id = call.user().id;
+  }
+  std::vector<std::string> errors;
+  entry.title = std::string(util::trim(form.value("title")));
+  if (entry.title.empty()) errors.push_back("The title is empty.");
+  if (too_long(entry.title, kMaxTitleChars)) errors.push_back("The title is over 300 characters.");
+  const std::string_view slug = util::trim(form.value("slug"));
+  entry.slug = util::slugify(slug.empty() ? std::string_view(entry.title) : slug);
+  if (too_long(entry.slug, 200)) entry.slug.resize(util::offset_after_code_points(entry.slug, 200));
+  entry.kicker = std::string(util::trim(form.value("kicker")));
+  if (auto kind = content::parse_entry_kind(form.value("kind"))) {
+    entry.kind = *kind;
+  } else {
+    errors.push_back("Choose the entry's kind.");
+  }
+  entry.film_id.reset();
+  if (!form.value("film").empty()) {
+    auto film_id = parse_id(form.value("film"));
+    if (!film_id || !store_.film_by_id(*film_id)) {
+      errors.push_back("That film does not exist.");
+    } else {
+      entry.film_id = film_id;
+    }
+  }
+  entry.body_format = content::parse_body_format(form.value("body_format"))
+                          .value_or(content::BodyFormat::kMarkdown);
+  entry.body = std::string(form.value("body"));
+  entry.excerpt = std::string(util::trim(form.value("excerpt")));
+  entry.sections.clear();
+  const auto headings = form.values("section_heading");
+  const auto bodies = form.values("section_body");
+  for (std::size_t i = 0; i < std::max(headings.size(), bodies.size()); ++i) {
+    content::Section s;
+    if (i < headings.size()) s.heading = std::string(util::trim(headings[i]));
+    if (i < bodies.size()) s.body = std::string(bodies[i]);
+    if (s.heading.empty() && util::trim(s.body).empty()) continue;
+    entry.sections.push_back(std::move(s));
+  }
+  entry.category_ids.clear();
+  for (std::string_view value : form.values("category")) {
+    auto id = parse_id(value);
+    if (!id || !store_.category_by_id(*id)) {
+      errors.push_back("A chosen category does not exist any more.");
+      continue;
+    }
+    if (std::find(entry.category_ids.begin(), entry.category_ids.end(), *id) ==
+        entry.category_ids.end()) {
+      entry.category_ids.push_back(*id);
+    }
+  }
+  entry.tag_ids.clear();
+  for (std::string_view name : util::split(form.value("tags"), ',')) {
+    name = util::trim(name);
+    if (name.empty()) continue;
+    const std::string tag_slug = util::slugify(name);
+    auto tag = store_.tag_by_slug(tag_slug);
+    Id tag_id = 0;
+    if (tag) {
+      tag_id = tag->id;
+    } else if (tag.error().code == ErrorCode::kNotFound) {
+      content::Tag fresh;
+      fresh.slug = tag_slug;
+      fresh.name = std::string(name);
+      auto saved = store_.save_tag(fresh);
+      if (!saved) {
+        errors.push_back("The tag “" + fresh.name + "” could not be made.");
+        continue;
+      }
+      tag_id = *saved;
+    } else {
+      return message(&call, 500, "The tags could not be read", {});
+    }
+    if (std::find(entry.tag_ids.begin(), entry.tag_ids.end(), tag_id) == entry.tag_ids.end()) {
+      entry.tag_ids.push_back(tag_id);
+    }
+  }
+  entry.comments_open = form.value("comments_open") == "1";
+  entry.sticky = form.value("sticky") == "1";
+
+  std::optional<util::UnixTime> when;
+  std::string typed_time(util::trim(form.value("published_at")));
+  if (!typed_time.empty()) {
+    if (typed_time.size() == 16) typed_time += ":00";  // datetime-local has no seconds.
+    when = util::parse_iso_time(typed_time);
+    if (!when) errors.push_back("“Publish at” is not a date and time.");
+  }
+  const std::string_view status = form.value("status");
+  if (status == "draft") {
+    entry.status = EntryStatus::kDraft;
+  } else if (status == "publish" || status == "private") {
+    if (!call.can(Capability::kPublish)) {
+      return message(&call, 403, "Your role does not allow publishing",
+                     {"Save the entry as a draft; an editor can publish it."});
+    }
+    entry.status = status == "private" ? EntryStatus::kPrivate : EntryStatus::kPublished;
+  } else if (status == "trash" && existing) {
+    entry.status = EntryStatus::kTrash;
+  } else {
+    errors.push_back("Choose a status.");
+  }
+  // A typed time wins; else a public entry keeps its date, and one published now gets now.
+  const bool was_public = existing && (existing->status == EntryStatus::kPublished ||
+                                       existing->status == EntryStatus::kScheduled);
+  if (when) {
+    entry.published_at = *when;
+  } else if (was_public ||
+             (existing && entry.status != EntryStatus::kPublished && existing->published_at != 0)) {
+    entry.published_at = existing->published_at;
+  } else {
+    entry.published_at = now;
+  }
+  if (entry.status == EntryStatus::kPublished && entry.published_at > now) {
+    entry.status = EntryStatus::kScheduled;
+  }
+  entry.modified_at = now;
+  render::render_bodies(entry);
+
+  if (form.value("action") == "preview") {
+    if (!errors.empty()) return entry_form(call, entry, 400, errors, "");
+    return site_.preview(entry);
+  }
+  if (!errors.empty()) return entry_form(call, entry, 400, errors, "");
+  auto id = store_entry(call, entry, existing);
+  if (!id) return entry_form(call, entry, 409, {id.error().message}, "");
+  return see_other("/admin/entries/" + std::to_string(*id) + "/?saved=1");
+}
+
+util::Result<Id> AdminHandler::store_entry(Call& call, content::Entry entry,
+                                           const std::optional<content::Entry>& before) {
+  const std::string old_path =
+      before && before->status == EntryStatus::kPublished ? site_.canonical_path(*before) : "";
+  Id id = 0;
+  util::Status saved = store_.transaction([&]() -> util::Status {
+    auto saved_id = store_.save_entry(entry);
+    if (!saved_id) return util::fail(saved_id.error());
+    id = *saved_id;
+    entry.id = id;
+    content::Revision revision;
+    revision.entry_id = id;
+    revision.user_id = call.user().id;
+    revision.saved_at = clock_.now();
+    revision.title = entry.title;
+    revision.data = entry_record(entry);
+    if (auto r = store_.save_revision(revision); !r) return util::fail(r.error());
+    return {};
+  });
+  if (!saved) {
+    std::cerr << "reelpress: cannot save an entry: " << saved.error().describe() << "\n";
+    if (saved.error().code == ErrorCode::kConflict) {
+      return util::fail(ErrorCode::kConflict,
+                        "Another entry has this slug where it would clash. Choose another slug.");
+    }
+    return util::fail(ErrorCode::kIo, "The entry could not be saved. Nothing was changed.");
+  }
+  site_.notice_write();
+  // Old links keep working: a published entry whose address changed gets a redirect from the
+  // old one. (Permalinks that end in the id already find the entry; page paths do not.)
+  if (!old_path.empty()) {
+    const std::string new_path = site_.canonical_path(entry);
+    if (new_path != old_path) {
+      content::Redirect redirect;
+      redirect.from_path = old_path;
+      redirect.entry_id = id;
+      if (auto r = store_.save_redirect(redirect); !r) {
+        std::cerr << "reelpress: cannot keep the old address " << old_path << ": "
+                  << r.error().describe() << "\n";
+      }
+    }
+  }
+  return id;
+}
+
+// ---- Revisions ----------------------------------------------------------------------------
+
+Response AdminHandler::revisions(Call& call, Id entry_id) {
+  auto entry = store_.entry_by_id(entry_id);
+  if (!entry) return site_.error_page(404);
+  if (!auth::may_edit(call.user(), *entry)) return site_.error_page(403);
+  auto list = store_.revisions_of(entry_id);
+  if (!list) return message(&call, 500, "The revisions could not be read", {});
+  mstch::array rows;
+  for (const content::Revision& r : *list) {
+    std::string by = "(a removed account)";
+    if (r.user_id) {
+      if (auto u = store_.user_by_id(*r.user_id))
+        by = u->display_name.empty() ? u->login : u->display_name;
+    }
+    rows.push_back(mstch::map{{"saved", shown_time(r.saved_at)},
+                              {"by", by},
+                              {"title", r.title},
+                              {"url", "/admin/revisions/" + std::to_string(r.id) + "/"}});
+  }
+  return page(&call, "revisions", "Revisions",
+              mstch::map{{"entry_title", entry->title},
+                         {"edit_url", "/admin/entries/" + std::to_string(entry_id) + "/"},
+                         {"count", static_cast<int>(list->size())},
+                         {"revisions", std::move(rows)}});
+}
+
+Response AdminHandler::revision(Call& call, Id revision_id) {
+  auto rev = store_.revision_by_id(revision_id);
+  if (!rev) return site_.error_page(404);
+  auto current = store_.entry_by_id(rev->entry_id);
+  if (!current) return site_.error_page(404);
+  if (!auth::may_edit(call.user(), *current)) return site_.error_page(403);
+  auto old = entry_from_record(rev->data);
+  if (!old) return message(&call, 500, "This revision cannot be read", {old.error().message});
+  const std::string edit_url = "/admin/entries/" + std::to_string(current->id) + "/";
+  if (call.post()) {
+    content::Entry restored = std::move(*old);
+    restored.id = current->id;
+    restored.modified_at = clock_.now();
+    if (!call.can(Capability::kPublish) && restored.status != EntryStatus::kDraft) {
+      return message(&call, 403, "Your role does not allow publishing",
+                     {"This revision was published; only an editor can restore it."});
+    }
+    if (restored.status == EntryStatus::kPublished && restored.published_at > clock_.now()) {
+      restored.status = EntryStatus::kScheduled;
+    }
+    render::render_bodies(restored);
+    auto id = store_entry(call, restored, current.value());
+    if (!id) return message(&call, 500, "The revision could not be restored", {id.error().message});
+    return see_other(edit_url + "?saved=restored");
+  }
+  const auto lines = line_diff(entry_text(*old), entry_text(*current));
+  const bool same = std::all_of(lines.begin(), lines.end(),
+                                [](const DiffLine& l) { return l.kind == DiffLine::Kind::kKept; });
+  mstch::array rows;
+  for (const DiffLine& l : lines) {
+    rows.push_back(mstch::map{{"text", l.text},
+                              {"removed", l.kind == DiffLine::Kind::kRemoved},
+                              {"added", l.kind == DiffLine::Kind::kAdded},
+                              {"kept", l.kind == DiffLine::Kind::kKept}});
+  }
+  return page(&call, "revision", "Revision",
+              mstch::map{{"saved", shown_time(rev->saved_at)},
+                         {"same", same},
+                         {"lines", std::move(rows)},
+                         {"edit_url", edit_url},
+                         {"revisions_url", edit_url + "revisions/"},
+                         {"restore_url", "/admin/revisions/" + std::to_string(revision_id) + "/"}});
+}
+
+// ---- Moderation ---------------------------------------------------------------------------
+
+Response AdminHandler::queue(Call& call, bool comments) {
+  const std::string base = comments ? "/admin/comments/" : "/admin/suggestions/";
+  const std::string noun = comments ? "comment" : "suggestion";
+  if (call.post()) {
+    const auto target = content::parse_moderation_status(call.form.value("action"));
+    if (!target) return message(&call, 400, "Choose what to do with the selected", {}, base);
+    int changed = 0;
+    for (std::string_view value : call.form.values("id")) {
+      const auto id = parse_id(value);
+      if (!id) continue;
+      const util::Status s = comments ? store_.set_comment_status(*id, *target)
+                                      : store_.set_organization_status(*id, *target);
+      if (!s && s.error().code != ErrorCode::kNotFound) {
+        return message(&call, 500, "Moderation failed part way",
+                       {std::to_string(changed) + " were changed before an error."}, base);
+      }
+      if (s) ++changed;
+    }
+    site_.notice_write();
+    const std::string back =
+        std::string(content::to_string(content::parse_moderation_status(call.form.value("status"))
+                                           .value_or(ModerationStatus::kPending)));
+    return see_other(base + "?status=" + back + "&done=" + std::to_string(changed));
+  }
+  const auto status = content::parse_moderation_status(
+                          util::form_value(call.request.query, "status").value_or("pending"))
+                          .value_or(ModerationStatus::kPending);
+  mstch::array items;
+  std::map<Id, std::pair<std::string, std::string>> entries;  // id -> title, url
+  auto entry_of = [&](Id id) -> const std::pair<std::string, std::string>& {
+    auto it = entries.find(id);
+    if (it != entries.end()) return it->second;
+    auto e = store_.entry_by_id(id);
+    std::pair<std::string, std::string> shown{"(a removed entry)", "/"};
+    if (e) shown = {e->title, site_.canonical_path(*e)};
+    return entries.emplace(id, std::move(shown)).first->second;
+  };
+  if (comments) {
+    auto list = store_.comments_with_status(status, kQueueSize);
+    if (!list) return message(&call, 500, "The comments could not be read", {});
+    for (const content::Comment& c : *list) {
+      const auto& [title, url] = entry_of(c.entry_id);
+      items.push_back(mstch::map{{"id", std::to_string(c.id)},
+                                 {"kind", noun},
+                                 {"author", c.author_name},
+                                 {"entry_title", title},
+                                 {"entry_url", url},
+                                 {"date", shown_time(c.created_at)},
+                                 {"edit_url", "/admin/comments/" + std::to_string(c.id) + "/"},
+                                 {"text_html", c.body_html}});
+    }
+  } else {
+    auto list = store_.organizations_with_status(status);
+    if (!list) return message(&call, 500, "The suggestions could not be read", {});
+    for (const content::Organization& o : *list) {
+      std::string title = "(no page)", url = "/";
+      if (o.suggested_for_entry_id) std::tie(title, url) = entry_of(*o.suggested_for_entry_id);
+      // Suggestions are plain text: shown escaped, never as markup.
+      std::string text = "<p><strong>" + render::escape_html(o.name) + "</strong>";
+      if (!o.url.empty()) text += " · " + render::escape_html(o.url);
+      if (!o.region.empty()) text += " · " + render::escape_html(o.region);
+      text += "</p><p>" + render::escape_html(o.description) + "</p>";
+      items.push_back(mstch::map{{"id", std::to_string(o.id)},
+                                 {"kind", noun},
+                                 {"author", o.name},
+                                 {"entry_title", title},
+                                 {"entry_url", url},
+                                 {"date", shown_time(o.created_at)},
+                                 {"text_html", text}});
+    }
+  }
+  mstch::array filters;
+  for (ModerationStatus s : {ModerationStatus::kPending, ModerationStatus::kApproved,
+                             ModerationStatus::kSpam, ModerationStatus::kTrash}) {
+    std::string label(content::to_string(s));
+    label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+    filters.push_back(mstch::map{{"label", label},
+                                 {"url", base + "?status=" + std::string(content::to_string(s))},
+                                 {"current", s == status}});
+  }
+  mstch::array actions;
+  for (auto [value, label] : {std::pair{"approved", "Approve"}, std::pair{"pending", "Unapprove"},
+                              std::pair{"spam", "Spam"}, std::pair{"trash", "Trash"}}) {
+    if (content::parse_moderation_status(value) == status) continue;
+    actions.push_back(mstch::map{{"value", std::string(value)}, {"label", std::string(label)}});
+  }
+  std::string notice;
+  if (auto done = util::form_value(call.request.query, "done")) {
+    notice = *done + (*done == "1" ? " " + noun + " was" : " " + noun + "s were") + " moved.";
+  }
+  const bool has_items = !items.empty();
+  return page(
+      &call, "comments", comments ? "Comments" : "Suggestions",
+      mstch::map{{"heading", std::string(comments ? "Comments" : "Suggested organizations")},
+                 {"items", std::move(items)},
+                 {"has_items", has_items},
+                 {"filters", std::move(filters)},
+                 {"actions", std::move(actions)},
+                 {"action", base},
+                 {"status", std::string(content::to_string(status))},
+                 {"notice", notice}});
+}
+
+Response AdminHandler::comment(Call& call, Id id) {
+  auto c = store_.comment_by_id(id);
+  if (!c) return site_.error_page(404);
+  auto entry = store_.entry_by_id(c->entry_id);
+  const std::string entry_title = entry ? entry->title : "(a removed entry)";
+  const std::string entry_url = entry ? site_.canonical_path(*entry) : "/";
+  std::string author = c->author_name;
+  std::string text = render::html_to_text(c->body_html, 100000);
+  ModerationStatus status = c->status;
+  std::vector<std::string> errors;
+  if (call.post()) {
+    author = std::string(util::trim(call.form.value("author")));
+    text = std::string(call.form.value("text"));
+    status = content::parse_moderation_status(call.form.value("status")).value_or(status);
+    if (author.empty()) errors.push_back("The name is empty.");
+    if (too_long(author, form::kMaxAuthorChars))
+      errors.push_back("The name is over 100 characters.");
+    if (util::trim(text).empty()) errors.push_back("The comment is empty.");
+    if (too_long(text, form::kMaxCommentChars)) {
+      errors.push_back("The comment is over 10,000 characters.");
+    }
+    if (errors.empty()) {
+      c->author_name = author;
+      c->body_html = render::plain_text_to_html(text);
+      c->status = status;
+      if (auto s = store_.save_comment(*c); !s) {
+        return message(&call, 500, "The comment could not be saved", {s.error().message});
+      }
+      site_.notice_write();
+      return see_other("/admin/comments/?status=" + std::string(content::to_string(status)) +
+                       "&done=1");
+    }
+  }
+  mstch::array statuses;
+  for (ModerationStatus s : {ModerationStatus::kPending, ModerationStatus::kApproved,
+                             ModerationStatus::kSpam, ModerationStatus::kTrash}) {
+    statuses.push_back(mstch::map{{"value", std::string(content::to_string(s))},
+                                  {"label", std::string(content::to_string(s))},
+                                  {"selected", s == status}});
+  }
+  mstch::array error_list;
+  for (const std::string& e : errors) error_list.push_back(e);
+  return page(&call, "comment_form", "Edit a comment",
+              mstch::map{{"action", "/admin/comments/" + std::to_string(id) + "/"},
+                         {"author", author},
+                         {"text", text},
+                         {"entry_title", entry_title},
+                         {"entry_url", entry_url},
+                         {"date", shown_time(c->created_at)},
+                         {"statuses", std::move(statuses)},
+                         {"errors", std::move(error_list)},
+                         {"has_errors", !errors.empty()}},
+              errors.empty() ? 200 : 400);
+}
+
+// ---- Settings -----------------------------------------------------------------------------
+
+Response AdminHandler::settings_page(Call& call) {
+  auto settings = site_.settings();
+  if (call.post()) {
+    if (options_.settings_path.empty()) {
+      return message(&call, 409, "Settings cannot be changed here",
+                     {"This server was started without a settings file."});
+    }
+    const bool archived = call.form.value("archived") == "1";
+    std::string banner(util::trim(call.form.value("banner")));
+    if (too_long(banner, 500)) {
+      return message(&call, 400, "The banner is over 500 characters", {}, "/admin/settings/",
+                     "Back to the settings");
+    }
+    std::optional<std::string> new_banner;
+    if (!banner.empty()) new_banner = banner;
+    if (auto s = config::set_archive_state(options_.settings_path, archived, new_banner); !s) {
+      return message(&call, 500, "The settings could not be saved", {s.error().message});
+    }
+    auto reloaded = config::load_site_settings(options_.settings_path);
+    if (!reloaded) {
+      return message(&call, 500, "The saved settings could not be read",
+                     {reloaded.error().message});
+    }
+    if (auto s = site_.set_settings(std::move(*reloaded)); !s) {
+      return message(&call, 500, "The settings could not be applied", {s.error().message});
+    }
+    Response r = see_other("/admin/settings/?saved=1");
+    return r;
+  }
+  return page(&call, "settings", "Settings",
+              mstch::map{{"archived", settings->archived},
+                         {"banner", settings->banner},
+                         {"notice", util::form_value(call.request.query, "saved") == "1"
+                                        ? std::string("Settings saved.")
+                                        : std::string()}});
+}
+
+}  // namespace reelpress::site::admin

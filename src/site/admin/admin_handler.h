@@ -1,0 +1,104 @@
+// The editors' admin at /admin/: sign-in, entries (drafts, preview, scheduling, revisions),
+// the comment and suggestion queue, and the site's settings (the archive switch). Every page
+// is a plain HTML form that works without JavaScript (post, then redirect, then get).
+//
+// Security (OWASP ASVS level 2; see auth/sessions.h for sessions and auth/roles.h for roles):
+//   - every request but the sign-in page needs a live session (cookie "rp_session", or
+//     "__Host-rp_session" with Secure when the site's base_url is https; HttpOnly,
+//     SameSite=Strict, Path=/);
+//   - every POST carries a CSRF token: the session's own, or for the sign-in form a random
+//     value that must match the "rp_signin" cookie set with the form. Without it: 403;
+//   - every action checks the role here, on the server, whatever the pages offered;
+//   - sign-ins are limited per account (auth::Sessions) and per client (a RateLimiter
+//     keyed by a hash of the address, never stored), and answer one generic message;
+//   - admin pages are sent with "Cache-Control: no-store", a Content-Security-Policy that
+//     allows nothing from another origin and no framing, and "Referrer-Policy: same-origin".
+//
+// Anything outside /admin/ goes to the public site's handler. Writes go through the store;
+// the public pages they touch are dropped through the store's change counter
+// (SiteHandler::notice_write makes that immediate for this process).
+//
+// Thread-safety: handle() may be called from every server thread at once.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "auth/sessions.h"
+#include "render/theme.h"
+#include "site/http.h"
+#include "site/rate_limiter.h"
+#include "site/site_handler.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace reelpress::site::admin {
+
+class AdminHandler final : public Handler {
+ public:
+  struct Options {
+    // site.toml, which the settings page rewrites (the serving process also watches it).
+    // Empty: settings cannot be changed from the admin.
+    std::filesystem::path settings_path;
+    // Sign-in attempts per client per minute (a token bucket; see RateLimiter).
+    int sign_ins_per_minute = 10;
+    auth::SessionPolicy sessions;
+  };
+
+  // `site` and `store` must outlive the handler. Fails when the admin theme cannot load.
+  static util::Result<std::unique_ptr<AdminHandler>> create(store::Store& store, SiteHandler& site,
+                                                            const util::Clock& clock,
+                                                            Options options);
+
+  Response handle(const Request& request) override;
+  Response error_page(int status) override { return site_.error_page(status); }
+
+  struct Call;  // One request being answered (admin_handler.cc).
+
+ private:
+  AdminHandler(store::Store& store, SiteHandler& site, const util::Clock& clock, Options options,
+               std::shared_ptr<const render::Theme> theme);
+
+  Response admin(const Request& request);
+  Response sign_in_page(const Request& request, int status, std::string_view problem,
+                        std::string_view login, std::string_view next);
+  Response sign_in(const Request& request);
+  Response sign_out(Call& call);
+  Response route(Call& call);
+  Response dashboard(Call& call);
+  Response entries(Call& call);
+  Response entry_form(Call& call, const content::Entry& entry, int status,
+                      const std::vector<std::string>& errors, std::string_view notice);
+  Response edit_entry(Call& call, std::optional<content::Id> id);
+  Response save_entry(Call& call, std::optional<content::Entry> existing);
+  Response revisions(Call& call, content::Id entry_id);
+  Response revision(Call& call, content::Id revision_id);
+  Response queue(Call& call, bool comments);
+  Response comment(Call& call, content::Id id);
+  Response settings_page(Call& call);
+
+  // Saves an edited or restored entry with its revision, and a redirect from its old address
+  // when that changed. Errors are for the editor, as sentences.
+  util::Result<content::Id> store_entry(Call& call, content::Entry entry,
+                                        const std::optional<content::Entry>& before);
+
+  Response page(Call* call, std::string_view template_name, const std::string& title,
+                mstch::map view, int status = 200);
+  Response message(Call* call, int status, const std::string& heading,
+                   std::vector<std::string> paragraphs, std::string back_url = "/admin/",
+                   std::string back_label = "Back to the dashboard");
+  Response see_other(const std::string& location);
+  bool secure() const;
+  std::string cookie_name(std::string_view base) const;
+
+  store::Store& store_;
+  SiteHandler& site_;
+  const util::Clock& clock_;
+  const Options options_;
+  std::shared_ptr<const render::Theme> theme_;
+  auth::Sessions sessions_;
+  RateLimiter sign_in_limiter_;
+};
+
+}  // namespace reelpress::site::admin
