@@ -316,8 +316,9 @@ Response AdminHandler::sign_in(const Request& request) {
   Response r = see_other(safe_next(next));
   const std::string attributes =
       "; Path=/; HttpOnly; SameSite=Strict" + std::string(secure() ? "; Secure" : "");
-  r.headers.emplace_back("Set-Cookie", cookie_name(kSessionCookie) + "=" + in->token + attributes);
+  // The session cookie last: some clients keep only one Set-Cookie per response.
   r.headers.emplace_back("Set-Cookie", cookie_name(kSignInCookie) + "=; Max-Age=0" + attributes);
+  r.headers.emplace_back("Set-Cookie", cookie_name(kSessionCookie) + "=" + in->token + attributes);
   return r;
 }
 
