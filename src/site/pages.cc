@@ -487,7 +487,9 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
   entry["sections"] = std::move(sections);
 
   if (!e.organization_ids.empty() || e.kind == EntryKind::kOrganizations) {
-    auto orgs = store_.organizations_for_entry(e.id);
+    // An entry not saved yet (an admin preview, id 0) has no stored relations.
+    auto orgs = e.id == 0 ? util::Result<std::vector<content::Organization>>()
+                          : store_.organizations_for_entry(e.id);
     if (!orgs) return util::fail(orgs.error());
     mstch::array list;
     for (const content::Organization& o : *orgs) {
@@ -505,7 +507,8 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
   }
 
   if (is_page) {
-    auto children = store_.child_pages(e.id, content::EntryStatus::kPublished);
+    auto children = e.id == 0 ? util::Result<std::vector<Entry>>()
+                              : store_.child_pages(e.id, content::EntryStatus::kPublished);
     if (!children) return util::fail(children.error());
     mstch::array list;
     for (const Entry& c : *children) {
@@ -538,7 +541,8 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
 
   // Comments: shown whenever there are approved ones, whatever the comment policy; the
   // policy only decides whether new ones are taken, and so whether the forms are shown.
-  auto comments = store_.comments_for_entry(e.id, content::ModerationStatus::kApproved);
+  auto comments = e.id == 0 ? util::Result<std::vector<content::Comment>>()
+                            : store_.comments_for_entry(e.id, content::ModerationStatus::kApproved);
   if (!comments) return util::fail(comments.error());
   for (const auto& c : *comments) last_modified = std::max(last_modified, c.created_at);
   const bool open = accepts_submissions(e, ctx.settings, ctx.now);

@@ -4,7 +4,7 @@
 //
 // Run through tests/browser/run, which installs what is missing and sets REELPRESS_BINARY.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,9 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { launchOptions, serve } from './support.mjs';
+
 const binary = process.env.REELPRESS_BINARY;
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const introduction = '/episodes/the-well-keepers/the-well-keepers/101/';
 const organizations = '/episodes/the-well-keepers/the-well-keepers-organizations/102/';
 
@@ -22,29 +23,6 @@ let site;
 let server;
 let base;
 let browser;
-
-// Starts `reelpress serve` on a free port and resolves with its address, read from the first
-// line it prints ("reelpress: serving DIR at http://127.0.0.1:PORT/").
-function serve(siteDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', siteDir, '--listen', '127.0.0.1:0', '--threads', '2'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20000);
-    const look = (chunk) => {
-      output += chunk;
-      const match = output.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, base: match[1] });
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', look);
-    child.stderr.setEncoding('utf8').on('data', look);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
 
 function pendingList() {
   return execFileSync(binary, ['comments', site, 'list', '--status', 'pending', '--limit', '0'], {
@@ -60,13 +38,8 @@ before(async () => {
   // A person takes longer than a second; the default (3 s) would only make the test slower.
   const toml = join(site, 'site.toml');
   writeFileSync(toml, readFileSync(toml, 'utf8').replace(/min_fill_seconds = \d+/, 'min_fill_seconds = 1'));
-  ({ child: server, base } = await serve(site));
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking'],
-  });
+  ({ child: server, base } = await serve(binary, site));
+  browser = await chromium.launch(launchOptions());
 });
 
 after(async () => {

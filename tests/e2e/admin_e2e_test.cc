@@ -105,8 +105,8 @@ class AdminEndToEnd : public ::testing::Test {
   }
 
   void sql(const std::string& statement) {
-    CommandResult r = run_shell("sqlite3 " + (site_ / "content.db").string() + " \"" +
-                                statement + "\"");
+    CommandResult r =
+        run_shell("sqlite3 " + (site_ / "content.db").string() + " \"" + statement + "\"");
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
 
@@ -119,8 +119,10 @@ TEST_F(AdminEndToEnd, EveryStateChangingRequestWithoutACsrfTokenIs403) {
   Client c = signed_in("ana");
   const std::string valid = c.csrf;
   const std::vector<std::pair<std::string, std::string>> writes = {
-      {"/admin/entries/new", form({{"title", "Forged"}, {"kind", "article"}, {"status", "publish"}})},
-      {"/admin/entries/101/", form({{"title", "Forged"}, {"kind", "article"}, {"status", "draft"}})},
+      {"/admin/entries/new",
+       form({{"title", "Forged"}, {"kind", "article"}, {"status", "publish"}})},
+      {"/admin/entries/101/",
+       form({{"title", "Forged"}, {"kind", "article"}, {"status", "draft"}})},
       {"/admin/comments/", form({{"action", "approved"}, {"id", "1"}})},
       {"/admin/suggestions/", form({{"action", "approved"}, {"id", "1"}})},
       {"/admin/sign-out", ""},
@@ -130,7 +132,8 @@ TEST_F(AdminEndToEnd, EveryStateChangingRequestWithoutACsrfTokenIs403) {
     EXPECT_EQ(c.post(path, body + "&csrf=" + valid.substr(1)).status, 403) << path;
   }
   Response sign_in_without_token =
-      Client(server_->port()).post("/admin/sign-in", form({{"login", "ana"}, {"password", kPassword}}));
+      Client(server_->port())
+          .post("/admin/sign-in", form({{"login", "ana"}, {"password", kPassword}}));
   EXPECT_EQ(sign_in_without_token.status, 403);
   EXPECT_EQ(c.get("/admin/").status, 200);  // The sign-out without a token did nothing.
   EXPECT_EQ(run_shell("sqlite3 " + (site_ / "content.db").string() +
@@ -142,17 +145,20 @@ TEST_F(AdminEndToEnd, EveryStateChangingRequestWithoutACsrfTokenIs403) {
 TEST_F(AdminEndToEnd, EachRoleIsRefusedWhatItMayNotDo) {
   Client moe = signed_in("moe");
   EXPECT_EQ(moe.get("/admin/entries/").status, 403);
-  EXPECT_EQ(moe.post("/admin/entries/new",
-                     form({{"csrf", moe.csrf}, {"title", "t"}, {"kind", "article"}, {"status", "draft"}}))
-                .status,
-            403);
+  EXPECT_EQ(
+      moe.post("/admin/entries/new",
+               form({{"csrf", moe.csrf}, {"title", "t"}, {"kind", "article"}, {"status", "draft"}}))
+          .status,
+      403);
   EXPECT_EQ(moe.get("/admin/settings/").status, 403);
   EXPECT_EQ(moe.get("/admin/comments/").status, 200);
 
   Client cai = signed_in("cai");
-  Response publish = cai.post("/admin/entries/new",
-                              form({{"csrf", cai.csrf}, {"title", "Mine"}, {"kind", "article"},
-                                    {"status", "publish"}, {"action", "save"}}));
+  Response publish = cai.post("/admin/entries/new", form({{"csrf", cai.csrf},
+                                                          {"title", "Mine"},
+                                                          {"kind", "article"},
+                                                          {"status", "publish"},
+                                                          {"action", "save"}}));
   EXPECT_EQ(publish.status, 403);
   EXPECT_EQ(cai.get("/admin/entries/101/").status, 403);  // Someone else's, published.
   EXPECT_EQ(cai.get("/admin/comments/").status, 403);
@@ -186,9 +192,11 @@ TEST_F(AdminEndToEnd, ASessionIsDeadAfterSignOut) {
   Response after = stolen.get("/admin/");
   EXPECT_EQ(after.status, 303);
   EXPECT_TRUE(after.header("location").starts_with("/admin/sign-in")) << after.header("location");
-  EXPECT_EQ(stolen.post("/admin/entries/new",
-                        form({{"csrf", stolen.csrf}, {"title", "t"}, {"kind", "article"},
-                              {"status", "draft"}}))
+  EXPECT_EQ(stolen
+                .post("/admin/entries/new", form({{"csrf", stolen.csrf},
+                                                  {"title", "t"},
+                                                  {"kind", "article"},
+                                                  {"status", "draft"}}))
                 .status,
             403);
 }
@@ -200,10 +208,13 @@ TEST_F(AdminEndToEnd, AScheduledEntryAppearsWithoutARestart) {
   const std::time_t at = std::time(nullptr) + 2;
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", std::gmtime(&at));
-  Response saved = c.post("/admin/entries/new",
-                          form({{"csrf", c.csrf}, {"title", "Broadcast night"}, {"kind", "page"},
-                                {"body", "On air tonight."}, {"status", "publish"},
-                                {"published_at", when}, {"action", "save"}}));
+  Response saved = c.post("/admin/entries/new", form({{"csrf", c.csrf},
+                                                      {"title", "Broadcast night"},
+                                                      {"kind", "page"},
+                                                      {"body", "On air tonight."},
+                                                      {"status", "publish"},
+                                                      {"published_at", when},
+                                                      {"action", "save"}}));
   ASSERT_EQ(saved.status, 303) << saved.body;
   EXPECT_EQ(get(server_->port(), "/broadcast-night/").status, 404);
   EXPECT_TRUE(eventually([&] { return get(server_->port(), "/broadcast-night/").status == 200; },

@@ -1,0 +1,134 @@
+// An editor runs the site from Chromium with JavaScript switched off: signs in, writes an
+// entry and schedules it a few seconds ahead, previews it, sees it appear on the site at its
+// time, moderates a reader's comment, archives the site and signs out. Against the real
+// binary on a fresh demo site.
+//
+// Run through tests/browser/run, which installs what is missing and sets REELPRESS_BINARY.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { launchOptions, serve } from './support.mjs';
+
+const binary = process.env.REELPRESS_BINARY;
+const password = 'broadcast night 2011';
+const introduction = '/episodes/the-well-keepers/the-well-keepers/101/';
+
+let dir;
+let site;
+let server;
+let base;
+let browser;
+
+// "YYYY-MM-DDTHH:MM:SS" in UTC, as the form's datetime-local field takes it.
+function utcFieldValue(date) {
+  return date.toISOString().slice(0, 19);
+}
+
+before(async () => {
+  assert.ok(binary, 'REELPRESS_BINARY must name the reelpress binary');
+  dir = mkdtempSync(join(tmpdir(), 'reelpress-admin-'));
+  site = join(dir, 'site');
+  execFileSync(binary, ['init', site, '--demo']);
+  execFileSync(binary, ['user', 'add', site, 'producer', '--role', 'administrator', '--name',
+    'The Producer'], { input: `${password}\n` });
+  // A reader's comment waiting for moderation, as the public form leaves it.
+  execFileSync('sqlite3', [join(site, 'content.db'),
+    "INSERT INTO comments (entry_id, author_name, author_email, author_url, body_html, status, " +
+    "created_at) VALUES (101, 'Waiting Reader', '', '', '<p>Please show this film again.</p>', " +
+    "'pending', unixepoch())"]);
+  ({ child: server, base } = await serve(binary, site));
+  browser = await chromium.launch(launchOptions());
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('an editor runs the site from a browser without JavaScript', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+
+  // Signing in: the admin sends a stranger to the sign-in form, then back.
+  await page.goto(base + '/admin/entries/');
+  assert.match(page.url(), /\/admin\/sign-in\?next=/);
+  await page.fill('#login', 'producer');
+  await page.fill('#password', 'not the password');
+  await page.click('button[type="submit"]');
+  assert.match(await page.textContent('.problem'), /Wrong login or password/);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(/\/admin\/entries\/$/), page.click('button[type="submit"]')]);
+  assert.equal(await page.locator('script').count(), 0, 'the admin needs no JavaScript');
+
+  // Writing and scheduling an entry a few seconds ahead.
+  await page.click('text=Write a new entry');
+  await page.fill('#title', 'Broadcast Night');
+  await page.selectOption('#kind', 'page');
+  await page.fill('#body', 'The film airs **tonight** on public television.');
+  await page.fill('#section-heading-1', 'About the Film');
+  await page.fill('#section-body-1', 'Wells, and the people who keep them.');
+  await page.selectOption('#status', 'publish');
+  const airs = new Date(Date.now() + 4000);
+  await page.fill('#published_at', utcFieldValue(airs));
+
+  // Preview opens the page as readers would see it, in a new tab, saving nothing.
+  const [preview] = await Promise.all([
+    context.waitForEvent('page'),
+    page.click('button[value="preview"]'),
+  ]);
+  await preview.waitForLoadState();
+  assert.match(await preview.textContent('body'), /airs tonight on public television/);
+  assert.match(await preview.textContent('body'), /About the Film/);
+  await preview.close();
+
+  await Promise.all([page.waitForURL(/\/admin\/entries\/\d+\/\?saved=1$/),
+    page.click('button[value="save"]')]);
+  assert.match(await page.textContent('.notice'), /will appear on the site at/);
+  const entryUrl = base + await page.getAttribute('text=View on the site', 'href');
+
+  // Not on the site before its time; there without a restart once the time has come.
+  const reader = await browser.newContext({ javaScriptEnabled: false });
+  const readerPage = await reader.newPage();
+  assert.equal((await readerPage.goto(entryUrl)).status(), 404);
+  const wait = airs.getTime() - Date.now() + 1500;
+  if (wait > 0) await readerPage.waitForTimeout(wait);
+  let status = 0;
+  for (let i = 0; i < 20 && status !== 200; i++) {
+    status = (await readerPage.goto(entryUrl)).status();
+    if (status !== 200) await readerPage.waitForTimeout(250);
+  }
+  assert.equal(status, 200, 'the scheduled entry appeared');
+  assert.match(await readerPage.textContent('main'), /Broadcast Night/);
+
+  // Moderating a comment: it shows on the entry at once.
+  await page.click('nav[aria-label="Admin"] >> text=Comments');
+  assert.match(await page.textContent('.queue'), /Please show this film again/);
+  await page.check('.queue input[type="checkbox"]');
+  await Promise.all([page.waitForURL(/done=1/), page.click('button[value="approved"]')]);
+  assert.match(await page.textContent('.notice'), /1 comment was moved/);
+  await readerPage.goto(base + introduction);
+  assert.match(await readerPage.textContent('body'), /Please show this film again/);
+
+  // Archiving the site: the banner on every page, comments closed.
+  await page.click('nav[aria-label="Admin"] >> text=Settings');
+  await page.check('input[name="archived"]');
+  await Promise.all([page.waitForURL(/saved=1/), page.click('text=Save settings')]);
+  await readerPage.goto(base + '/');
+  assert.match(await readerPage.textContent('body'), /no longer actively maintained/);
+  await readerPage.goto(base + introduction);
+  assert.equal(await readerPage.locator('#commentform').count(), 0, 'comments are closed');
+
+  // Signing out ends the session: the admin asks to sign in again.
+  await Promise.all([page.waitForURL(/\/admin\/sign-in$/), page.click('text=Sign out')]);
+  await page.goto(base + '/admin/');
+  assert.match(page.url(), /\/admin\/sign-in/);
+  await reader.close();
+  await context.close();
+});

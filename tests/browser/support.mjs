@@ -1,0 +1,35 @@
+// What the browser tests share: starting the real server, and how Chromium is launched.
+import { spawn } from 'node:child_process';
+
+// Starts `reelpress serve` on a free port and resolves with its address, read from the first
+// line it prints ("reelpress: serving DIR at http://127.0.0.1:PORT/").
+export function serve(binary, siteDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['serve', siteDir, '--listen', '127.0.0.1:0', '--threads', '2'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20000);
+    const look = (chunk) => {
+      output += chunk;
+      const match = output.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, base: match[1] });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', look);
+    child.stderr.setEncoding('utf8').on('data', look);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+// Debian's Chromium, headless, with nothing reaching out to the network.
+export function launchOptions() {
+  return {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking'],
+  };
+}
