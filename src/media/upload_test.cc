@@ -7,6 +7,7 @@
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 #include <vips/vips8>
 
@@ -55,6 +56,11 @@ vips::VImage with_camera_exif(vips::VImage image, int orientation) {
   image.set("exif-ifd0-Make", "SecretCameraMaker");
   image.set("exif-ifd0-Model", "Serial-4711-XYZ");
   return image;
+}
+
+int free_metadata(void* data, void* /*unused*/) {
+  g_free(data);
+  return 0;
 }
 
 std::string jpeg(const vips::VImage& image) { return to_bytes(image.jpegsave_buffer()); }
@@ -164,6 +170,30 @@ TEST_F(AcceptUpload, PngLosesItsMetadata) {
   EXPECT_FALSE(has_field(reloaded, "exif-data"));
   EXPECT_EQ(reloaded.width(), 40);
   EXPECT_EQ(reloaded.height(), 30);
+}
+
+TEST_F(AcceptUpload, ColourProfileIsAppliedThenDropped) {
+  // A wide-gamut photograph, as phones take them: Display P3 pixels with the profile attached.
+  vips::VImage image = (vips::VImage::black(40, 30, vips::VImage::option()->set("bands", 3)) +
+                        std::vector<double>{200, 80, 60})
+                           .cast(VIPS_FORMAT_UCHAR)
+                           .copy();
+  VipsBlob* profile = vips::VImage::profile_load("p3");
+  std::size_t size = 0;
+  const void* data = vips_blob_get(profile, &size);
+  image.set(VIPS_META_ICC_NAME, free_metadata, g_memdup2(data, size), size);
+  vips_area_unref(VIPS_AREA(profile));
+  const std::string original = jpeg(image);
+  ASSERT_TRUE(has_field(load(original), VIPS_META_ICC_NAME));
+
+  auto media = upload("p3.jpg", original);
+  ASSERT_TRUE(media) << media.error().describe();
+  const vips::VImage converted = load(stored(media->path));
+  EXPECT_FALSE(has_field(converted, VIPS_META_ICC_NAME));
+  // P3's red (200, 80, 60) is a more saturated red in sRGB: the pixels were converted, not
+  // merely relabelled (which would dull every wide-gamut photograph).
+  EXPECT_GT(converted.extract_band(0).avg(), 205.0);
+  EXPECT_LT(converted.extract_band(1).avg(), 78.0);
 }
 
 TEST_F(AcceptUpload, ImagesGetResizedCopiesAtSmallerWidths) {
@@ -382,6 +412,24 @@ TEST_F(AcceptUpload, TakenNamesGetANumber) {
   EXPECT_TRUE(fs::exists(root() / "2026/12/map-2-480w.png"));
   EXPECT_EQ(stored("2026/12/map-480w.png"), "someone else's");
   EXPECT_FALSE(fs::exists(root() / "2026/12/map.png"));
+}
+
+TEST_F(AcceptUpload, UploadsAtTheSameMomentNeverShareAName) {
+  const std::string image = png(picture(600, 300));
+  constexpr int kThreads = 4;
+  std::vector<std::string> paths(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto media = upload("still.png", image);
+      paths[i] = media ? media->path : media.error().describe();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths, (std::vector<std::string>{"2026/12/still-2.png", "2026/12/still-3.png",
+                                             "2026/12/still-4.png", "2026/12/still.png"}));
+  EXPECT_EQ(files().size(), 2u * kThreads);  // Each with its 480w copy, nothing else.
 }
 
 TEST_F(AcceptUpload, AFailedSaveLeavesNoFiles) {
