@@ -61,6 +61,35 @@ TEST(MediaFilesTypes, FixedTypesAndNothingThatRendersAsAPage) {
   }
 }
 
+// media/upload.h stores these extensions (and resized copies named "STEM-480w.EXT"); each
+// must be served inline with the type the upload's content was checked to be.
+TEST(MediaFilesTypes, EveryTypeThatUploadsStore) {
+  const std::pair<const char*, const char*> stored[] = {
+      {"2026/12/salt-road.jpg", "image/jpeg"},   {"2026/12/salt-road-480w.jpg", "image/jpeg"},
+      {"2026/12/map-960w.png", "image/png"},     {"2026/12/route-1600w.gif", "image/gif"},
+      {"2026/12/still-480w.webp", "image/webp"}, {"2026/12/interview.mp3", "audio/mpeg"},
+      {"2026/12/interview.ogg", "audio/ogg"},    {"2026/12/trailer.mp4", "video/mp4"},
+      {"2026/12/trailer.webm", "video/webm"},    {"2026/12/lesson-plan.pdf", "application/pdf"},
+  };
+  for (const auto& [name, content_type] : stored) {
+    const auto type = MediaFiles::type_for(name);
+    EXPECT_EQ(type.content_type, content_type) << name;
+    EXPECT_TRUE(type.inline_ok) << name;
+  }
+  // An upload's temporary file (util::AtomicFile), should one be fetched while it is written.
+  EXPECT_FALSE(MediaFiles::type_for("2026/12/salt-road.jpg.part").inline_ok);
+}
+
+TEST_F(MediaFilesTest, ServesAResizedCopyWithItsTypeAndNosniff) {
+  write(media() / "2026/12/still-480w.webp", "RIFF....WEBPVP8 ");
+  MediaFiles files(media(), 1 << 20);
+  auto response = files.serve("2026/12/still-480w.webp");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->content_type, "image/webp");
+  EXPECT_EQ(header(*response, "X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(header(*response, "Content-Disposition"), "");
+}
+
 TEST_F(MediaFilesTest, ServesAFileWithItsTypeValidatorsAndRanges) {
   write(media() / "2011/07/still.jpg", "JPEGDATA");
   MediaFiles files(media(), 1 << 20);
