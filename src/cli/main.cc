@@ -83,6 +83,7 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
   if (!handler) return report(handler.error());
   site::admin::AdminHandler::Options admin_options;
   admin_options.settings_path = site->dir.settings_path();
+  admin_options.media_root = site->dir.media_path();
   auto admin = site::admin::AdminHandler::create(*site->store, **handler,
                                                  util::SystemClock::instance(), admin_options);
   if (!admin) return report(admin.error());

@@ -555,6 +555,46 @@ TEST(HttpServer, BodyTooLargeGets413AndClose) {
   EXPECT_EQ(s.handler().calls(), 0);
 }
 
+TEST(HttpServer, UploadsMayBeLargerThanFormsAndNoLargerThanTheirOwnLimit) {
+  ServerOptions options = test_options();
+  options.body_limit = 1024;
+  options.upload_path = "/admin/media/";
+  options.upload_body_limit = 8192;
+  RunningServer s(options);
+  {
+    Client c(s.port());  // Larger than a form may be, within the upload limit.
+    c.send("POST /admin/media/ HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" +
+           std::string(5000, 'x'));
+    auto r = c.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  {
+    Client c(s.port());  // The same body anywhere else.
+    c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" +
+           std::string(5000, 'x'));
+    auto r = c.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+  }
+  for (const std::string& framing : {std::string("Content-Length: 9000\r\n\r\n"),
+                                     std::string("Transfer-Encoding: chunked\r\n\r\n2328\r\n")}) {
+    Client c(s.port());  // Over the upload limit, announced or chunked.
+    c.send("POST /admin/media/ HTTP/1.1\r\nHost: t\r\n" + framing + std::string(9000, 'x'));
+    auto r = c.read();
+    ASSERT_TRUE(r) << framing;
+    EXPECT_EQ(r->status, 413) << framing;
+  }
+  {
+    Client c(s.port());  // A chunked form over the form limit.
+    c.send("POST /form HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" +
+           std::string(2000, 'x') + "\r\n0\r\n\r\n");
+    auto r = c.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+  }
+}
+
 TEST(HttpServer, MalformedRequestsGet400) {
   RunningServer s;
   for (std::string bad : {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nHost: t\r\nBad Field: x\r\n\r\n",

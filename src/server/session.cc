@@ -193,8 +193,13 @@ Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_co
                   std::make_tuple(RequestAllocator(&arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(options.body_limit);
-  parser_->eager(true);  // Header and body in one put() when both are there.
+  // The body's limit depends on the path (uploads may be larger), so the header is parsed
+  // alone first, under the larger limit; the right one is applied as soon as it is known.
+  const bool uploads = !options.upload_path.empty();
+  parser_->body_limit(uploads ? std::max(options.body_limit, options.upload_body_limit)
+                              : options.body_limit);
+  parser_->eager(!uploads);  // Header and body in one put() when both are there.
+  bool limit_applied = !uploads;
   bool continue_sent = false;
   // Parse what is buffered first, and read only when the parser needs more: a request that
   // arrived whole (nearly all do) costs no further I/O operation. This is Beast's
@@ -204,6 +209,19 @@ Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_co
       size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
       if (ec && ec != http::error::need_more) co_return false;
+      if (!limit_applied && parser_->is_header_done()) {
+        limit_applied = true;
+        const bool upload = parser_->get().target().starts_with(options.upload_path);
+        const size_t limit = upload ? options.upload_body_limit : options.body_limit;
+        const auto length = parser_->content_length();
+        if (length && *length > limit) {
+          ec = http::error::body_limit;
+          co_return false;
+        }
+        parser_->body_limit(limit);  // Counts down a chunked body from here.
+        parser_->eager(true);
+        if (upload) set_deadline(started + options.upload_timeout);
+      }
       if (parser_->is_done()) co_return true;
       bool progressed = !ec && used != 0;
       ec = {};

@@ -45,18 +45,20 @@ class Client {
  public:
   explicit Client(int port) : port_(port) {}
   Response get(const std::string& target) { return send("GET", target, ""); }
-  Response post(const std::string& target, const std::string& body) {
-    return send("POST", target, body);
+  Response post(const std::string& target, const std::string& body,
+                const std::string& content_type = "application/x-www-form-urlencoded") {
+    return send("POST", target, body, content_type);
   }
   std::string csrf;  // The last admin page's.
 
  private:
-  Response send(const std::string& method, const std::string& target, const std::string& body) {
+  Response send(const std::string& method, const std::string& target, const std::string& body,
+                const std::string& content_type = "") {
     std::map<std::string, std::string> headers;
     std::string cookie;
     for (const auto& [k, v] : cookies_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
     if (!cookie.empty()) headers["Cookie"] = cookie;
-    if (method == "POST") headers["Content-Type"] = "application/x-www-form-urlencoded";
+    if (method == "POST") headers["Content-Type"] = content_type;
     Response r = e2e::get(port_, target, headers, method, body);
     // The test client sees one Set-Cookie (the map keeps the last); the admin sends the one
     // that matters last.
@@ -231,6 +233,98 @@ TEST_F(AdminEndToEnd, AdminPagesAreNeverCachedNorFramed) {
   EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
   EXPECT_EQ(r.header("x-frame-options"), "DENY");
   EXPECT_EQ(tidy_errors(r.body), "");
+}
+
+// A 2x2 grey GIF, as libvips writes one.
+const std::string kGif(
+    "\x47\x49\x46\x38\x39\x61\x02\x00\x02\x00\x80\x00\x00\x47\x70\x4c\xc8\xc8\xc8\x21\xff\x0b"
+    "\x4e\x45\x54\x53\x43\x41\x50\x45\x32\x2e\x30\x03\x01\x00\x00\x00\x21\xf9\x04\x05\x00\x00"
+    "\x00\x00\x2c\x00\x00\x00\x00\x02\x00\x02\x00\x00\x02\x02\x8c\x53\x00\x3b",
+    62);
+
+class Upload {
+ public:
+  static constexpr const char* kBoundary = "----reelpressE2EBoundary7MA4YWxk";
+  static std::string content_type() {
+    return std::string("multipart/form-data; boundary=") + kBoundary;
+  }
+  // The form as a browser sends it: csrf, alt, title, then the file.
+  static std::string body(const std::string& csrf, const std::string& filename,
+                          const std::string& bytes, const std::string& alt = "A still") {
+    std::string out;
+    auto field = [&](const std::string& name, const std::string& value) {
+      out += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" +
+             name + "\"\r\n\r\n" + value + "\r\n";
+    };
+    field("csrf", csrf);
+    field("alt", alt);
+    field("title", "");
+    out += std::string("--") + kBoundary +
+           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
+           "\"\r\nContent-Type: image/gif\r\n\r\n" + bytes + "\r\n--" + kBoundary + "--\r\n";
+    return out;
+  }
+};
+
+TEST_F(AdminEndToEnd, UploadsAreCheckedByContentRenamedAndNeutralised) {
+  Client c = signed_in("ana");
+  c.get("/admin/media/");
+  // An HTML page, whatever its name says, is refused.
+  Response html = c.post("/admin/media/",
+                         Upload::body(c.csrf, "still.gif", "<!DOCTYPE html><script>alert(1)</script>"),
+                         Upload::content_type());
+  EXPECT_EQ(html.status, 415) << html.body;
+  EXPECT_NE(html.body.find("HTML"), std::string::npos);
+
+  // A path in the name is dropped; a GIF with HTML after it (a polyglot) is re-encoded, so the
+  // stored file is an image and nothing else.
+  Response polyglot =
+      c.post("/admin/media/",
+             Upload::body(c.csrf, "../../../etc/cron.d/still.gif", kGif + "<script>alert(1)</script>"),
+             Upload::content_type());
+  ASSERT_EQ(polyglot.status, 303) << polyglot.body;
+  const std::string location = polyglot.header("location");
+  const std::string path = location.substr(location.find("uploaded=") + 9);
+  EXPECT_TRUE(path.ends_with("/still.gif")) << path;
+  EXPECT_EQ(path.find(".."), std::string::npos);
+  EXPECT_EQ(path.find("etc"), std::string::npos);
+  Response served = get(server_->port(), "/files/" + path);
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(served.header("content-type"), "image/gif");
+  EXPECT_EQ(served.header("x-content-type-options"), "nosniff");
+  EXPECT_TRUE(served.body.starts_with("GIF8"));
+  EXPECT_EQ(served.body.find("<script"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_.path() / "etc"));
+
+  // An image without alternative text is refused.
+  Response no_alt = c.post("/admin/media/", Upload::body(c.csrf, "b.gif", kGif, ""),
+                           Upload::content_type());
+  EXPECT_EQ(no_alt.status, 400);
+
+  // Larger than an upload may be (20 MB): refused, and nothing kept.
+  Response big = c.post("/admin/media/", Upload::body(c.csrf, "big.gif", kGif + std::string(21 << 20, 'x')),
+                        Upload::content_type());
+  EXPECT_EQ(big.status, 413);
+  // Larger than the server takes at all (32 MB): refused on the header alone, before any of
+  // the body is read.
+  Connection raw(server_->port());
+  raw.send_raw("POST /admin/media/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " +
+               Upload::content_type() + "\r\nContent-Length: " + std::to_string(33 << 20) +
+               "\r\n\r\n");
+  auto huge = raw.read_response();
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 413);
+  EXPECT_EQ(run_shell("sqlite3 " + (site_ / "content.db").string() + " \"SELECT count(*) FROM media\"")
+                .output,
+            "1\n");
+
+  // Without the CSRF token, or as a contributor, nothing is uploaded.
+  EXPECT_EQ(c.post("/admin/media/", Upload::body("", "c.gif", kGif), Upload::content_type()).status,
+            403);
+  Client cai = signed_in("cai");
+  EXPECT_EQ(cai.post("/admin/media/", Upload::body(cai.csrf, "c.gif", kGif), Upload::content_type())
+                .status,
+            403);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "render/markdown.h"
 #include "site/admin/revisions.h"
 #include "site/form_fields.h"
+#include "site/multipart.h"
 #include "site/submissions.h"
 #include "util/civil_time.h"
 #include "util/text.h"
@@ -30,7 +31,8 @@ struct AdminHandler::Call {
   const Request& request;
   auth::ActiveSession active;
   ParsedForm form;
-  std::string sub;  // The path below /admin ("/entries/12/").
+  std::string sub;              // The path below /admin ("/entries/12/").
+  std::vector<FormPart> files;  // A multipart form's file fields; their data is in the body.
   const content::User& user() const { return active.user; }
   bool can(Capability c) const { return auth::can(active.user.role, c); }
   bool post() const { return request.method == Method::kPost; }
@@ -218,6 +220,7 @@ Response AdminHandler::page(Call* call, std::string_view template_name, const st
       item("Comments", "/admin/comments/");
       item("Suggestions", "/admin/suggestions/");
     }
+    if (call->can(Capability::kUploadMedia)) item("Media", "/admin/media/");
     if (call->can(Capability::kManageSettings)) item("Settings", "/admin/settings/");
     view["nav"] = std::move(nav);
   }
@@ -376,7 +379,24 @@ Response AdminHandler::admin(const Request& request) {
   }
   Call call{request, std::move(*active), {}, sub};
   if (call.post()) {
-    call.form = parse_form_body(request.body, kMaxFormFields);
+    if (util::starts_with_ignoring_case(request.content_type, "multipart/form-data")) {
+      auto parts = parse_multipart(request.content_type, request.body);
+      if (!parts) {
+        return message(&call, 400, "This form could not be read",
+                       {"The upload arrived damaged or incomplete. Nothing was changed."});
+      }
+      for (FormPart& part : *parts) {
+        if (part.filename) {
+          call.files.push_back(std::move(part));
+        } else if (!util::is_valid_utf8(part.data)) {
+          call.form.not_utf8.push_back(part.name);
+        } else {
+          call.form.fields.emplace_back(part.name, std::string(part.data));
+        }
+      }
+    } else {
+      call.form = parse_form_body(request.body, kMaxFormFields);
+    }
     if (!auth::Sessions::csrf_matches(call.active, call.form.value(kCsrfField))) {
       return message(&call, 403, "This form cannot be accepted",
                      {"It did not carry this session's security token: it may come from "
@@ -426,6 +446,10 @@ Response AdminHandler::route(Call& call) {
     const auto id = parse_id(parts[1]);
     if (first == "comments" && parts.size() == 2 && id) return comment(call, *id);
     return site_.error_page(404);
+  }
+  if (first == "media" && parts.size() == 1) {
+    if (!call.can(Capability::kUploadMedia)) return forbidden();
+    return media_page(call);
   }
   if (first == "settings" && parts.size() == 1) {
     if (!call.can(Capability::kManageSettings)) return forbidden();
@@ -1110,6 +1134,82 @@ Response AdminHandler::settings_page(Call& call) {
                          {"notice", util::form_value(call.request.query, "saved") == "1"
                                         ? std::string("Settings saved.")
                                         : std::string()}});
+}
+
+// ---- Media --------------------------------------------------------------------------------
+
+Response AdminHandler::media_page(Call& call) {
+  std::string alt, title, problem;
+  int status = 200;
+  if (call.post()) {
+    alt = std::string(util::trim(call.form.value("alt")));
+    title = std::string(util::trim(call.form.value("title")));
+    const FormPart* file = nullptr;
+    for (const FormPart& part : call.files) {
+      if (part.name == "file" && part.filename && !part.filename->empty()) file = &part;
+    }
+    if (options_.media_root.empty()) {
+      problem = "This server was started without a media folder.";
+      status = 409;
+    } else if (file == nullptr) {
+      problem = "Choose a file to upload.";
+      status = 400;
+    } else {
+      media::Upload upload;
+      upload.original_name = *file->filename;
+      upload.bytes = file->data;
+      upload.title = title;
+      upload.alt = alt;
+      upload.now = clock_.now();
+      auto saved = media::accept_upload(store_, options_.media_root, options_.uploads, upload);
+      if (saved) {
+        site_.notice_write();
+        return see_other("/admin/media/?uploaded=" + util::percent_encode_path(saved->path));
+      }
+      const auto refusal = media::upload_error_of(saved.error());
+      if (!refusal) {
+        std::cerr << "reelpress: cannot store an upload: " << saved.error().describe() << "\n";
+        problem = "The file could not be stored. Nothing was kept; try again later.";
+        status = 500;
+      } else {
+        problem = std::string(media::upload_error_message(*refusal));
+        switch (*refusal) {
+          case media::UploadError::kTooLarge: status = 413; break;
+          case media::UploadError::kHtml:
+          case media::UploadError::kSvg:
+          case media::UploadError::kProgram:
+          case media::UploadError::kNotAllowed: status = 415; break;
+          default: status = 400; break;
+        }
+      }
+    }
+  }
+  auto recent = store_.recent_media(30);
+  if (!recent) return message(&call, 500, "The media could not be read", {});
+  mstch::array rows;
+  for (const content::Media& m : *recent) {
+    const std::string url = "/files/" + util::percent_encode_path(m.path);
+    rows.push_back(mstch::map{{"url", url},
+                              {"alt", m.alt},
+                              {"image", m.mime_type.starts_with("image/")},
+                              {"type", m.mime_type},
+                              {"size", std::to_string((m.size + 1023) / 1024) + " KB"}});
+  }
+  std::string notice;
+  if (auto uploaded = util::form_value(call.request.query, "uploaded")) {
+    notice = "Uploaded: /files/" + *uploaded;
+  }
+  mstch::array errors;
+  if (!problem.empty()) errors.push_back(problem);
+  return page(&call, "media", "Media",
+              mstch::map{{"media", std::move(rows)},
+                         {"alt", alt},
+                         {"media_title", title},
+                         {"max_mb", static_cast<int>(options_.uploads.max_bytes >> 20)},
+                         {"notice", notice},
+                         {"errors", std::move(errors)},
+                         {"has_errors", !problem.empty()}},
+              status);
 }
 
 }  // namespace reelpress::site::admin

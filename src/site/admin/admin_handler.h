@@ -1,5 +1,6 @@
 // The editors' admin at /admin/: sign-in, entries (drafts, preview, scheduling, revisions),
-// the comment and suggestion queue, and the site's settings (the archive switch). Every page
+// the comment and suggestion queue, media uploads, and the site's settings (the archive
+// switch). Every page
 // is a plain HTML form that works without JavaScript (post, then redirect, then get).
 //
 // Security (OWASP ASVS level 2; see auth/sessions.h for sessions and auth/roles.h for roles):
@@ -26,6 +27,7 @@
 #include <string_view>
 
 #include "auth/sessions.h"
+#include "media/upload.h"
 #include "render/theme.h"
 #include "site/http.h"
 #include "site/rate_limiter.h"
@@ -41,6 +43,9 @@ class AdminHandler final : public Handler {
     // site.toml, which the settings page rewrites (the serving process also watches it).
     // Empty: settings cannot be changed from the admin.
     std::filesystem::path settings_path;
+    // The site's media folder, where uploads are stored (media/upload.h). Empty: no uploads.
+    std::filesystem::path media_root;
+    media::UploadLimits uploads;
     // Sign-in attempts per client per minute (a token bucket; see RateLimiter).
     int sign_ins_per_minute = 10;
     auth::SessionPolicy sessions;
@@ -77,6 +82,7 @@ class AdminHandler final : public Handler {
   Response queue(Call& call, bool comments);
   Response comment(Call& call, content::Id id);
   Response settings_page(Call& call);
+  Response media_page(Call& call);
 
   // Saves an edited or restored entry with its revision, and a redirect from its old address
   // when that changed. Errors are for the editor, as sentences.
