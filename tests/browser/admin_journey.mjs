@@ -1,5 +1,5 @@
-// An editor runs the site from Chromium with JavaScript switched off: signs in, writes an
-// entry and schedules it a few seconds ahead, previews it, sees it appear on the site at its
+// An editor runs the site from Chromium with JavaScript switched off: signs in, uploads a
+// still, writes an entry with it and schedules it a few seconds ahead, previews it, sees it appear on the site at its
 // time, moderates a reader's comment, archives the site and signs out. Against the real
 // binary on a fresh demo site.
 //
@@ -24,6 +24,10 @@ let site;
 let server;
 let base;
 let browser;
+
+// A 2x2 grey GIF, as libvips writes one.
+const still = '4749463839610200020080000047704cc8c8c821ff0b4e45545343415045322e300301000000' +
+  '21f90405000000002c00000000020002000002028c53003b';
 
 // "YYYY-MM-DDTHH:MM:SS" in UTC, as the form's datetime-local field takes it.
 function utcFieldValue(date) {
@@ -67,11 +71,21 @@ test('an editor runs the site from a browser without JavaScript', async () => {
   await Promise.all([page.waitForURL(/\/admin\/entries\/$/), page.click('button[type="submit"]')]);
   assert.equal(await page.locator('script').count(), 0, 'the admin needs no JavaScript');
 
-  // Writing and scheduling an entry a few seconds ahead.
+  // Uploading a still: its alternative text is required, its address is made by the server.
+  await page.click('nav[aria-label="Admin"] >> text=Media');
+  await page.setInputFiles('#file', { name: 'well at dawn.gif', mimeType: 'image/gif',
+    buffer: Buffer.from(still, 'hex') });
+  await page.fill('#alt', 'A well at dawn');
+  await Promise.all([page.waitForURL(/uploaded=/), page.click('button[type="submit"] >> text=Upload')]);
+  const stillPath = (await page.textContent('.notice')).match(/\/files\/\S+/)[0];
+  assert.match(stillPath, /^\/files\/\d{4}\/\d{2}\/well-at-dawn\.gif$/);
+
+  // Writing and scheduling an entry with the still, a few seconds ahead.
+  await page.click('nav[aria-label="Admin"] >> text=Entries');
   await page.click('text=Write a new entry');
   await page.fill('#title', 'Broadcast Night');
   await page.selectOption('#kind', 'page');
-  await page.fill('#body', 'The film airs **tonight** on public television.');
+  await page.fill('#body', `The film airs **tonight** on public television.\n\n![A well at dawn](${stillPath})`);
   await page.fill('#section-heading-1', 'About the Film');
   await page.fill('#section-body-1', 'Wells, and the people who keep them.');
   await page.selectOption('#status', 'publish');
@@ -106,6 +120,9 @@ test('an editor runs the site from a browser without JavaScript', async () => {
   }
   assert.equal(status, 200, 'the scheduled entry appeared');
   assert.match(await readerPage.textContent('main'), /Broadcast Night/);
+  assert.equal(await readerPage.getAttribute('main img', 'src'), stillPath);
+  const image = await readerPage.request.get(base + stillPath);
+  assert.equal(image.headers()['content-type'], 'image/gif');
 
   // Moderating a comment: it shows on the entry at once.
   await page.click('nav[aria-label="Admin"] >> text=Comments');
