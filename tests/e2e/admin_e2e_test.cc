@@ -253,8 +253,8 @@ class Upload {
                           const std::string& bytes, const std::string& alt = "A still") {
     std::string out;
     auto field = [&](const std::string& name, const std::string& value) {
-      out += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" +
-             name + "\"\r\n\r\n" + value + "\r\n";
+      out += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+             "\"\r\n\r\n" + value + "\r\n";
     };
     field("csrf", csrf);
     field("alt", alt);
@@ -270,18 +270,19 @@ TEST_F(AdminEndToEnd, UploadsAreCheckedByContentRenamedAndNeutralised) {
   Client c = signed_in("ana");
   c.get("/admin/media/");
   // An HTML page, whatever its name says, is refused.
-  Response html = c.post("/admin/media/",
-                         Upload::body(c.csrf, "still.gif", "<!DOCTYPE html><script>alert(1)</script>"),
-                         Upload::content_type());
+  Response html =
+      c.post("/admin/media/",
+             Upload::body(c.csrf, "still.gif", "<!DOCTYPE html><script>alert(1)</script>"),
+             Upload::content_type());
   EXPECT_EQ(html.status, 415) << html.body;
   EXPECT_NE(html.body.find("HTML"), std::string::npos);
 
   // A path in the name is dropped; a GIF with HTML after it (a polyglot) is re-encoded, so the
   // stored file is an image and nothing else.
-  Response polyglot =
-      c.post("/admin/media/",
-             Upload::body(c.csrf, "../../../etc/cron.d/still.gif", kGif + "<script>alert(1)</script>"),
-             Upload::content_type());
+  Response polyglot = c.post(
+      "/admin/media/",
+      Upload::body(c.csrf, "../../../etc/cron.d/still.gif", kGif + "<script>alert(1)</script>"),
+      Upload::content_type());
   ASSERT_EQ(polyglot.status, 303) << polyglot.body;
   const std::string location = polyglot.header("location");
   const std::string path = location.substr(location.find("uploaded=") + 9);
@@ -297,26 +298,28 @@ TEST_F(AdminEndToEnd, UploadsAreCheckedByContentRenamedAndNeutralised) {
   EXPECT_FALSE(fs::exists(dir_.path() / "etc"));
 
   // An image without alternative text is refused.
-  Response no_alt = c.post("/admin/media/", Upload::body(c.csrf, "b.gif", kGif, ""),
-                           Upload::content_type());
+  Response no_alt =
+      c.post("/admin/media/", Upload::body(c.csrf, "b.gif", kGif, ""), Upload::content_type());
   EXPECT_EQ(no_alt.status, 400);
 
   // Larger than an upload may be (20 MB): refused, and nothing kept.
-  Response big = c.post("/admin/media/", Upload::body(c.csrf, "big.gif", kGif + std::string(21 << 20, 'x')),
-                        Upload::content_type());
+  Response big =
+      c.post("/admin/media/", Upload::body(c.csrf, "big.gif", kGif + std::string(21 << 20, 'x')),
+             Upload::content_type());
   EXPECT_EQ(big.status, 413);
   // Larger than the server takes at all (32 MB): refused on the header alone, before any of
   // the body is read.
   Connection raw(server_->port());
-  raw.send_raw("POST /admin/media/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " +
-               Upload::content_type() + "\r\nContent-Length: " + std::to_string(33 << 20) +
-               "\r\n\r\n");
+  raw.send_raw(
+      "POST /admin/media/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + Upload::content_type() +
+      "\r\nContent-Length: " + std::to_string(33 << 20) + "\r\n\r\n");
   auto huge = raw.read_response();
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
-  EXPECT_EQ(run_shell("sqlite3 " + (site_ / "content.db").string() + " \"SELECT count(*) FROM media\"")
-                .output,
-            "1\n");
+  EXPECT_EQ(
+      run_shell("sqlite3 " + (site_ / "content.db").string() + " \"SELECT count(*) FROM media\"")
+          .output,
+      "1\n");
 
   // Without the CSRF token, or as a contributor, nothing is uploaded.
   EXPECT_EQ(c.post("/admin/media/", Upload::body("", "c.gif", kGif), Upload::content_type()).status,
