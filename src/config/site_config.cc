@@ -8,11 +8,8 @@
 #include "util/text.h"
 
 namespace reelpress::config {
-namespace {
-
 using util::ErrorCode;
 
-// Escapes a string as a TOML basic string.
 std::string toml_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -27,6 +24,8 @@ std::string toml_string(std::string_view s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string toml_list(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -256,16 +255,14 @@ std::string render_site_toml(const SiteSettings& s) {
   return out;
 }
 
-util::Status set_archive_state(const std::filesystem::path& path, bool archived,
-                               std::optional<std::string> banner) {
+util::Status set_values(const std::filesystem::path& path,
+                        const std::vector<SettingValue>& values) {
   auto read = util::read_file(path);
   if (!read) return util::fail(read.error());
   const std::string text = std::move(*read);
   // Validate first: never rewrite a file we could not read back.
-  if (auto parsed = parse_site_settings(text, path.string()); !parsed)
+  if (auto parsed = parse_site_settings(text, path.string()); !parsed) {
     return util::fail(parsed.error());
-  if (banner && util::trim(*banner).empty()) {
-    return util::fail(ErrorCode::kInvalidArgument, "the banner must not be empty");
   }
 
   std::vector<std::string> lines;
@@ -281,44 +278,57 @@ util::Status set_archive_state(const std::filesystem::path& path, bool archived,
     const std::size_t eq = line.find('=');
     return eq == std::string_view::npos ? std::string_view() : util::trim(line.substr(0, eq));
   };
+  // A value that goes on past its line (a multi-line string or array) cannot be replaced
+  // line by line.
+  const auto spans_lines = [](std::string_view line) {
+    const std::string_view value = util::trim(line.substr(line.find('=') + 1));
+    return value.starts_with("\"\"\"") || value.starts_with("'''") ||
+           (value.starts_with('[') && value.find(']') == std::string_view::npos);
+  };
 
-  std::size_t start = lines.size();
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (util::trim(lines[i]) == "[archive]") start = i;
-  }
-  const std::string enabled_line = std::string("enabled = ") + (archived ? "true" : "false");
-  const std::string banner_line = banner ? "banner = " + toml_string(*banner) : "";
-  if (start == lines.size()) {
-    lines.emplace_back("");
-    lines.emplace_back("[archive]");
-    lines.push_back(enabled_line);
-    if (banner) lines.push_back(banner_line);
-  } else {
+  for (const SettingValue& v : values) {
+    const std::string line = v.key + " = " + v.toml;
+    std::size_t start = lines.size();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (util::trim(lines[i]) == "[" + v.table + "]") start = i;
+    }
+    if (start == lines.size()) {
+      lines.emplace_back("");
+      lines.push_back("[" + v.table + "]");
+      lines.push_back(line);
+      continue;
+    }
     std::size_t end = start + 1;
     while (end < lines.size() && !is_table_header(lines[end])) ++end;
-    bool wrote_enabled = false, wrote_banner = !banner;
-    for (std::size_t i = start + 1; i < end; ++i) {
-      if (key_of(lines[i]) == "enabled") {
-        lines[i] = enabled_line;
-        wrote_enabled = true;
-      } else if (banner && key_of(lines[i]) == "banner") {
-        lines[i] = banner_line;
-        wrote_banner = true;
+    bool written = false;
+    for (std::size_t i = start + 1; i < end && !written; ++i) {
+      if (key_of(lines[i]) != v.key) continue;
+      if (spans_lines(lines[i])) {
+        return util::fail(ErrorCode::kInvalidArgument,
+                          path.string() + ": [" + v.table + "] " + v.key +
+                              " spans several lines; edit it in the file");
       }
+      lines[i] = line;
+      written = true;
     }
-    std::vector<std::string> extra;
-    if (!wrote_enabled) extra.push_back(enabled_line);
-    if (!wrote_banner) extra.push_back(banner_line);
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(start + 1), extra.begin(),
-                 extra.end());
+    if (!written) lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(start + 1), line);
   }
   std::string out;
   for (const std::string& line : lines) out += line + "\n";
   if (auto parsed = parse_site_settings(out, path.string()); !parsed) {
-    return util::fail(ErrorCode::kInternal,
-                      "rewriting [archive] broke site.toml: " + parsed.error().message);
+    return util::fail(ErrorCode::kInvalidArgument, parsed.error().message);
   }
   return util::write_file_atomically(path, out);
+}
+
+util::Status set_archive_state(const std::filesystem::path& path, bool archived,
+                               std::optional<std::string> banner) {
+  if (banner && util::trim(*banner).empty()) {
+    return util::fail(ErrorCode::kInvalidArgument, "the banner must not be empty");
+  }
+  std::vector<SettingValue> values = {{"archive", "enabled", archived ? "true" : "false"}};
+  if (banner) values.push_back({"archive", "banner", toml_string(*banner)});
+  return set_values(path, values);
 }
 
 }  // namespace reelpress::config

@@ -74,6 +74,24 @@ util::Result<SiteSettings> load_site_settings(const std::filesystem::path& path)
 // The site.toml a new site starts with, commented for the people who will edit it.
 std::string render_site_toml(const SiteSettings& settings);
 
+// One key to write into site.toml: `toml` is the value as TOML text ("true", "12", or a
+// string made by toml_string()).
+struct SettingValue {
+  std::string table;  // "site", "archive", "comments"
+  std::string key;
+  std::string toml;
+};
+
+// Writes keys into an existing site.toml, keeping every other line and comment as it is: a
+// key's line is replaced where it is, a missing key goes first in its table, a missing table
+// at the end. Through a temporary file renamed over the original. kInvalidArgument, writing
+// nothing, when the result would not be valid settings (the message says which key and why)
+// or a key to replace spans several lines.
+util::Status set_values(const std::filesystem::path& path, const std::vector<SettingValue>& values);
+
+// A TOML basic string holding `text` (quoted and escaped).
+std::string toml_string(std::string_view text);
+
 // Rewrites the [archive] table of an existing site.toml (keeping every other line and
 // comment as it is), through a temporary file renamed over the original, so that a crash
 // leaves either the old or the new file. banner: nullopt keeps the current one.

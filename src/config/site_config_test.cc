@@ -91,6 +91,38 @@ TEST(SiteConfig, SetArchiveStateAddsTheTableWhenMissing) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(SiteConfig, SetValuesReplacesAndAddsKeysAndRefusesWhatWouldNotLoad) {
+  const auto dir = std::filesystem::temp_directory_path() / "reelpress-config-test3";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "site.toml";
+  const std::string original =
+      "# notes\n[site]\ntitle = \"T\"  \n\n[comments]\nspam_words = [\n  \"a\",\n]\n";
+  std::ofstream(path) << original;
+  ASSERT_TRUE(set_values(path, {{"site", "title", toml_string("Salt \"Road\"")},
+                                {"site", "tagline", toml_string("Wells")},
+                                {"comments", "close_after_days", "30"}}));
+  auto s = load_site_settings(path);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->title, "Salt \"Road\"");
+  EXPECT_EQ(s->tagline, "Wells");
+  EXPECT_EQ(s->comments_close_after_days, 30);
+  EXPECT_EQ(s->comment_spam_words, std::vector<std::string>{"a"});
+
+  std::stringstream before;
+  before << std::ifstream(path).rdbuf();
+  // Out of range: refused, and the file is left as it was.
+  auto bad = set_values(path, {{"site", "posts_per_page", "0"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, util::ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.error().message.find("posts_per_page"), std::string::npos) << bad.error().message;
+  // A value over several lines is not rewritten line by line.
+  EXPECT_FALSE(set_values(path, {{"comments", "spam_words", "[]"}}));
+  std::stringstream after;
+  after << std::ifstream(path).rdbuf();
+  EXPECT_EQ(after.str(), before.str());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SiteConfig, CommentSettingsHaveSafeDefaults) {
   const auto s = parse_site_settings("[site]\ntitle = \"T\"\n", "site.toml");
   ASSERT_TRUE(s) << s.error().message;
