@@ -199,6 +199,8 @@ class Store {
 
   virtual Status save_redirect(const content::Redirect& redirect) = 0;  // Replaces same from.
   virtual Result<content::Redirect> redirect_from(const std::string& path) = 0;
+  // kNotFound when there is no redirect from that path.
+  virtual Status remove_redirect(const std::string& from_path) = 0;
   // Every redirect, by from_path (exports write them into their redirect maps).
   virtual Result<std::vector<content::Redirect>> redirects() = 0;
 };

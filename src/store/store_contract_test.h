@@ -1011,6 +1011,18 @@ TEST_P(StoreContractTest, RemovedUserIsGoneAndTheirEntriesStay) {
   expect_error(store().remove_user(ana), ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, RemovedRedirectIsGone) {
+  content::Redirect r;
+  r.from_path = "/old/";
+  r.to_path = "/new/";
+  must(store().save_redirect(r));
+  const std::int64_t before = must(store().change_counter());
+  must(store().remove_redirect("/old/"));
+  expect_error(store().redirect_from("/old/"), ErrorCode::kNotFound);
+  expect_error(store().remove_redirect("/old/"), ErrorCode::kNotFound);
+  EXPECT_GT(must(store().change_counter()), before);
+}
+
 // ---- The admin: sessions, failed sign-ins, revisions, scheduled entries -------------------
 
 TEST_P(StoreContractTest, SessionRoundTripsByHashAndEnds) {

@@ -1656,6 +1656,16 @@ Result<Redirect> SqliteStore::redirect_from(const std::string& path) {
   });
 }
 
+Status SqliteStore::remove_redirect(const std::string& from_path) {
+  return write<void>([&](Connection& c) -> Status {
+    auto remove = c.prepare("DELETE FROM redirects WHERE from_path = ?1 RETURNING 1");
+    if (!remove) return fail(std::move(remove.error()));
+    remove->bind(1, from_path);
+    REELPRESS_RETURN_IF_ERROR(first_row(*remove, "redirect from " + quoted(from_path)));
+    return remove->run();
+  });
+}
+
 Result<std::vector<Redirect>> SqliteStore::redirects() {
   return read<std::vector<Redirect>>([&](Connection& c) -> Result<std::vector<Redirect>> {
     auto statement =

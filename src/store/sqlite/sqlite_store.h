@@ -148,6 +148,7 @@ class SqliteStore final : public Store {
 
   Status save_redirect(const content::Redirect& redirect) override;
   Result<content::Redirect> redirect_from(const std::string& path) override;
+  Status remove_redirect(const std::string& from_path) override;
   Result<std::vector<content::Redirect>> redirects() override;
 
   // How many SQLite connections are open: 1 for ":memory:", else one per thread that has
