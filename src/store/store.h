@@ -113,7 +113,8 @@ class Store {
 
   // Entries are saved and loaded whole: categories, tags, sections and organization links
   // included. save_entry with id 0 assigns a new id; with an id, inserts or replaces that id
-  // (imports keep WordPress ids).
+  // (imports keep WordPress ids). Replacing writes only what changed: saving an entry as it
+  // is stored moves no change counter.
   virtual Result<Id> save_entry(const content::Entry& entry) = 0;
   virtual Result<content::Entry> entry_by_id(Id id) = 0;
   // Every entry with this slug (any status); pages and posts may share slugs.
