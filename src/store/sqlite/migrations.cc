@@ -417,6 +417,11 @@ CREATE TRIGGER categories_update_counts AFTER UPDATE ON categories
   END;
 )sql";
 
+// Version 8 belongs to the sessions table, which lands on main separately; this branch holds
+// its number with a step that does nothing, so versions stay 1, 2, ... without a gap (migrate
+// indexes steps by version). When the two meet, main's step takes this one's place.
+constexpr const char* kReservedForSessions = "-- Replaced by the sessions table's step.";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -427,6 +432,7 @@ constexpr Migration kMigrations[] = {
     {5, "the change log of comment approvals", kChangeLog},
     {6, "listing indexes that hold the entries' kind and sticky flag", kListingIndexes},
     {7, "the change log of categories' names and descriptions", kCategoryChangeLog},
+    {8, "reserved for the sessions table", kReservedForSessions},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {
