@@ -28,6 +28,10 @@ struct PageContext {
   std::string path;                    // The canonical path of the page being rendered.
   util::UnixTime now = 0;              // Signs form tokens; closes comments after N days.
   const FormTokens* tokens = nullptr;  // Null: pages carry no forms (offline renders).
+  // The store's change counter the rendering state accounts for. It moves with every write a
+  // page can show, also when only some pages were dropped and the snapshot (whose own counter
+  // then stays behind) was kept: what a cache of entries keys its generations with.
+  std::int64_t change_counter = 0;
 };
 
 struct RenderedPage {

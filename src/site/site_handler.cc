@@ -274,7 +274,13 @@ Response SiteHandler::error_page(int status) {
 }
 
 PageContext SiteHandler::context(const State& state, const std::string& path) const {
-  return PageContext{*state.settings, *state.snapshot, state.year, path, clock_.now(), &tokens_};
+  return PageContext{.settings = *state.settings,
+                     .snapshot = *state.snapshot,
+                     .year = state.year,
+                     .path = path,
+                     .now = clock_.now(),
+                     .tokens = &tokens_,
+                     .change_counter = state.counter};
 }
 
 bool SiteHandler::visible(const content::Entry& entry) const {
