@@ -45,6 +45,10 @@ struct RenderedPage {
   // Categories whose name or description the page shows (an entry's "Posted in", a
   // category's own listing): a rename drops the page, and only such pages.
   std::vector<content::Id> categories_shown;
+  // Entries whose own fields the page shows (an entry's page: itself and the child pages it
+  // links; a listing or the home page: each entry listed; a film page: its companions): an
+  // edit of one drops the page, and only such pages.
+  std::vector<content::Id> entries_shown;
 };
 
 // What one reader's own request adds to an entry page, from its query string: the reply form
