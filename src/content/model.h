@@ -100,6 +100,8 @@ struct Section {
   std::string heading;
   std::string body;       // Source, in the entry's body_format.
   std::string body_html;  // Rendered and sanitized; what pages show.
+
+  friend bool operator==(const Section&, const Section&) = default;
 };
 
 // One page of the site.
@@ -128,6 +130,9 @@ struct Entry {
   std::vector<Id> tag_ids;
   std::vector<Section> sections;     // Kind-specific titled parts, in order.
   std::vector<Id> organization_ids;  // Organizations listed on this entry, in order.
+
+  // Every field, relations included (a store saves only what differs from what it holds).
+  friend bool operator==(const Entry&, const Entry&) = default;
 };
 
 struct Organization {

@@ -63,6 +63,9 @@ struct Response {
   std::vector<std::int64_t> comments_of;
   // For the page cache too: the categories whose name or description the page shows.
   std::vector<std::int64_t> categories_shown;
+  // And the entries whose own fields (title, body, ...) the page shows, so that an edit of
+  // one drops the pages that show it and no other.
+  std::vector<std::int64_t> entries_shown;
   // Extra headers (Location, Retry-After, Set-Cookie, Allow, ...).
   std::vector<std::pair<std::string, std::string>> headers;
 };

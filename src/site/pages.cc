@@ -334,7 +334,9 @@ util::Result<RenderedPage> Pages::home(const PageContext& ctx, int page) const {
   view["meta_description"] = ctx.settings.tagline;
   auto html = theme_->render("home", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), 0, false, ids_of(list->entries)};
+  return RenderedPage{.html = std::move(*html),
+                      .comments_of = ids_of(list->entries),
+                      .entries_shown = ids_of(list->entries)};
 }
 
 util::Result<RenderedPage> Pages::listing(const PageContext& ctx, const ListingRoute& r) const {
@@ -401,8 +403,10 @@ util::Result<RenderedPage> Pages::listing(const PageContext& ctx, const ListingR
   if (!html) return util::fail(html.error());
   std::vector<content::Id> categories_shown;
   if (q.category_id) categories_shown.push_back(*q.category_id);
-  return RenderedPage{std::move(*html), 0, false, ids_of(list->entries),
-                      std::move(categories_shown)};
+  return RenderedPage{.html = std::move(*html),
+                      .comments_of = ids_of(list->entries),
+                      .categories_shown = std::move(categories_shown),
+                      .entries_shown = ids_of(list->entries)};
 }
 
 util::Result<RenderedPage> Pages::film(const PageContext& ctx, const content::Film& film) const {
@@ -449,7 +453,7 @@ util::Result<RenderedPage> Pages::film(const PageContext& ctx, const content::Fi
       film.synopsis.substr(0, std::min<std::size_t>(film.synopsis.size(), 300));
   auto html = theme_->render("film", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), 0};
+  return RenderedPage{.html = std::move(*html), .entries_shown = ids_of(list->entries)};
 }
 
 util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, int comment_page,
@@ -506,6 +510,7 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
     entry["organizations"] = std::move(list);
   }
 
+  std::vector<content::Id> entries_shown = {e.id};
   if (is_page) {
     auto children = e.id == 0 ? util::Result<std::vector<Entry>>()
                               : store_.child_pages(e.id, content::EntryStatus::kPublished);
@@ -513,6 +518,7 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
     mstch::array list;
     for (const Entry& c : *children) {
       list.push_back(mstch::map{{"title", c.title}, {"url", ctx.snapshot.entry_path(c)}});
+      entries_shown.push_back(c.id);
     }
     entry["has_children"] = !list.empty();
     entry["children"] = std::move(list);
@@ -636,7 +642,12 @@ util::Result<RenderedPage> Pages::entry(const PageContext& ctx, const Entry& e, 
   view["entry"] = std::move(entry);
   auto html = theme_->render("entry", view);
   if (!html) return util::fail(html.error());
-  return RenderedPage{std::move(*html), last_modified, has_form, {e.id}, e.category_ids};
+  return RenderedPage{.html = std::move(*html),
+                      .last_modified = last_modified,
+                      .has_form = has_form,
+                      .comments_of = {e.id},
+                      .categories_shown = e.category_ids,
+                      .entries_shown = std::move(entries_shown)};
 }
 
 util::Result<std::string> Pages::submission_problem(const PageContext& ctx,

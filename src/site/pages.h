@@ -28,6 +28,10 @@ struct PageContext {
   std::string path;                    // The canonical path of the page being rendered.
   util::UnixTime now = 0;              // Signs form tokens; closes comments after N days.
   const FormTokens* tokens = nullptr;  // Null: pages carry no forms (offline renders).
+  // The store's change counter the rendering state accounts for. It moves with every write a
+  // page can show, also when only some pages were dropped and the snapshot (whose own counter
+  // then stays behind) was kept: what a cache of entries keys its generations with.
+  std::int64_t change_counter = 0;
 };
 
 struct RenderedPage {
@@ -41,6 +45,10 @@ struct RenderedPage {
   // Categories whose name or description the page shows (an entry's "Posted in", a
   // category's own listing): a rename drops the page, and only such pages.
   std::vector<content::Id> categories_shown;
+  // Entries whose own fields the page shows (an entry's page: itself and the child pages it
+  // links; a listing or the home page: each entry listed; a film page: its companions): an
+  // edit of one drops the page, and only such pages.
+  std::vector<content::Id> entries_shown;
 };
 
 // What one reader's own request adds to an entry page, from its query string: the reply form

@@ -124,12 +124,13 @@ bool SiteHandler::drop_pages_precisely(const State& current, const store::Store:
       static_cast<std::size_t>(log.counter - current.counter) != log.changes.size()) {
     return false;
   }
-  std::vector<std::int64_t> entries, categories;
+  std::vector<std::int64_t> comments, categories, entries;
   for (const auto& [seq, key] : log.changes) {
     std::vector<std::int64_t>* into = nullptr;
     std::string_view rest = key;
-    for (auto [prefix, list] : {std::pair{std::string_view("comments:"), &entries},
-                                std::pair{std::string_view("category:"), &categories}}) {
+    for (auto [prefix, list] : {std::pair{std::string_view("comments:"), &comments},
+                                std::pair{std::string_view("category:"), &categories},
+                                std::pair{std::string_view("entry:"), &entries}}) {
       if (rest.starts_with(prefix)) {
         rest.remove_prefix(prefix.size());
         into = list;
@@ -141,7 +142,8 @@ bool SiteHandler::drop_pages_precisely(const State& current, const store::Store:
     into->push_back(*id);
   }
   // A category's name is in the snapshot: the pages that do not show it stay valid with the
-  // new one, as nothing else changed.
+  // new one, as nothing else changed. An entry logged by id holds nothing the snapshot keeps
+  // (a new title of a top-level page, which the navigation shows, is logged as "*").
   std::shared_ptr<const Snapshot> snapshot = current.snapshot;
   if (!categories.empty()) {
     auto loaded = Snapshot::load(store_, *current.settings);
@@ -150,8 +152,9 @@ bool SiteHandler::drop_pages_precisely(const State& current, const store::Store:
   }
   {
     std::lock_guard lock(dropped_mutex_);
-    for (std::int64_t id : entries) dropped_at_[id] = log.last_seq;
+    for (std::int64_t id : comments) comments_dropped_at_[id] = log.last_seq;
     for (std::int64_t id : categories) category_dropped_at_[id] = log.last_seq;
+    for (std::int64_t id : entries) entry_dropped_at_[id] = log.last_seq;
   }
   {
     std::lock_guard lock(state_mutex_);
@@ -169,17 +172,20 @@ bool SiteHandler::drop_pages_precisely(const State& current, const store::Store:
     return false;
   };
   cache_.erase_if([&](const CachedResponse& page) {
-    return shows(page.comments_of, entries) || shows(page.categories_shown, categories);
+    return shows(page.comments_of, comments) || shows(page.categories_shown, categories) ||
+           shows(page.entries_shown, entries);
   });
   return true;
 }
 
-bool SiteHandler::dropped_since(const std::vector<std::int64_t>& entries,
-                                const std::vector<std::int64_t>& categories, std::int64_t seq) {
-  if (entries.empty() && categories.empty()) return false;
+bool SiteHandler::dropped_since(const Response& page, std::int64_t seq) {
+  if (page.comments_of.empty() && page.categories_shown.empty() && page.entries_shown.empty()) {
+    return false;
+  }
   std::lock_guard lock(dropped_mutex_);
-  for (const auto& [ids, dropped] :
-       {std::pair{&entries, &dropped_at_}, std::pair{&categories, &category_dropped_at_}}) {
+  for (const auto& [ids, dropped] : {std::pair{&page.comments_of, &comments_dropped_at_},
+                                     std::pair{&page.categories_shown, &category_dropped_at_},
+                                     std::pair{&page.entries_shown, &entry_dropped_at_}}) {
     for (std::int64_t id : *ids) {
       const auto it = dropped->find(id);
       if (it != dropped->end() && it->second > seq) return true;
@@ -244,6 +250,7 @@ Response SiteHandler::preview(const content::Entry& entry) {
   r.cache_control = "no-store";
   r.comments_of.clear();
   r.categories_shown.clear();
+  r.entries_shown.clear();
   return r;
 }
 
@@ -259,7 +266,8 @@ util::Result<const SiteHandler::State*> SiteHandler::state() {
   if (!log) return util::fail(log.error());
   const bool same_year = util::to_civil(clock_.now()).year == current->year;
   if (log->counter == current->counter && same_year) return current;
-  // A comment approved (or unpublished), a category renamed: only the pages that show them go.
+  // A comment approved (or unpublished), a category renamed, an entry edited: only the pages
+  // that show them go.
   if (same_year && drop_pages_precisely(*current, *log)) return &current_state();
   if (auto s = reload(current->settings); !s) return util::fail(s.error());
   return &current_state();
@@ -299,7 +307,13 @@ Response SiteHandler::error_page(int status) {
 }
 
 PageContext SiteHandler::context(const State& state, const std::string& path) const {
-  return PageContext{*state.settings, *state.snapshot, state.year, path, clock_.now(), &tokens_};
+  return PageContext{.settings = *state.settings,
+                     .snapshot = *state.snapshot,
+                     .year = state.year,
+                     .path = path,
+                     .now = clock_.now(),
+                     .tokens = &tokens_,
+                     .change_counter = state.counter};
 }
 
 bool SiteHandler::visible(const content::Entry& entry) const {
@@ -343,16 +357,15 @@ Response SiteHandler::respond(const Request& request, const State& state) {
   Response out = dispatch(path, state, reader);
   const bool form_page = is_form_page(out);
   if (!personal && out.status == 200 && out.body && out.headers.empty() &&
-      (out.cache_control.empty() || form_page) &&
-      !dropped_since(out.comments_of, out.categories_shown, state.change_seq)) {
+      (out.cache_control.empty() || form_page) && !dropped_since(out, state.change_seq)) {
     const std::size_t bytes =
         out.body->identity.size() + out.body->gzip.size() + out.body->brotli.size();
     const std::int64_t expires_ms =
         form_page ? steady_ms() + std::int64_t{state.settings->form_page_ttl_seconds} * 1000 : 0;
     cache_.insert(path,
-                  std::make_shared<CachedResponse>(
-                      CachedResponse{out.status, out.content_type, out.body, state.epoch,
-                                     out.comments_of, out.categories_shown, form_page, expires_ms}),
+                  std::make_shared<CachedResponse>(CachedResponse{
+                      out.status, out.content_type, out.body, state.epoch, out.comments_of,
+                      out.categories_shown, out.entries_shown, form_page, expires_ms}),
                   bytes);
   }
   return out;
@@ -496,6 +509,7 @@ Response SiteHandler::page(int status, util::Result<RenderedPage> rendered, cons
   if (rendered->has_form) r.cache_control = kFormPageCacheControl;
   r.comments_of = std::move(rendered->comments_of);
   r.categories_shown = std::move(rendered->categories_shown);
+  r.entries_shown = std::move(rendered->entries_shown);
   return r;
 }
 

@@ -11,8 +11,13 @@
 //
 // Freshness: every write through this process, and every write by another process (a
 // `reelpress comments approve` while the server runs), moves the store's change counter; the
-// handler compares it at most every `poll_interval` and drops what it cached when it moved.
-// Settings changes come in through set_settings().
+// handler compares it at most every `poll_interval`. When every step since is a change the
+// store's log names (Store::ChangeLog: an entry's approved comments, a category's name, an
+// entry's own fields), it drops only the cached pages that show what changed: each page keeps
+// the entries whose comments it shows, the categories it names and the entries it shows
+// (Response). Any other change (a new entry, a publication, a new slug, categories or tags of
+// an entry, films, tags, users, organizations) reloads the snapshot and drops every page.
+// Settings changes come in through set_settings() and drop every page too.
 //
 // Thread-safety: handle() and error_page() may be called from every server thread at once;
 // set_settings() from any thread.
@@ -100,6 +105,7 @@ class SiteHandler final : public Handler {
     std::int64_t epoch;                     // State::epoch when rendered; another epoch is stale.
     std::vector<std::int64_t> comments_of;  // See Response::comments_of.
     std::vector<std::int64_t> categories_shown;  // See Response::categories_shown.
+    std::vector<std::int64_t> entries_shown;     // See Response::entries_shown.
     bool form_page = false;                      // Carries a form token: stale after expires_ms.
     std::int64_t expires_ms = 0;                 // Steady clock.
   };
@@ -113,15 +119,14 @@ class SiteHandler final : public Handler {
   util::Result<const State*> state();
   const State& current_state();
   util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
-  // Applies `log` when it holds nothing but comment changes and categories' new names or
-  // descriptions since `current`: drops the pages that show those entries' comments or those
-  // categories (with a new snapshot for the latter) and moves the state on. False when
-  // anything else changed too (the caller then reloads everything).
+  // Applies `log` when it holds nothing but comment changes, categories' new names or
+  // descriptions and entry edits since `current`: drops the pages that show those entries'
+  // comments, those categories (with a new snapshot for them) or those entries, and moves the
+  // state on. False when anything else changed too (the caller then reloads everything).
   bool drop_pages_precisely(const State& current, const store::Store::ChangeLog& log);
-  // Whether a page showing these entries' comments or these categories, rendered at
-  // change-log row `seq`, was dropped since (then it must not be cached).
-  bool dropped_since(const std::vector<std::int64_t>& entries,
-                     const std::vector<std::int64_t>& categories, std::int64_t seq);
+  // Whether a page with these keys (see Response), rendered at change-log row `seq`, was
+  // dropped since (then it must not be cached).
+  bool dropped_since(const Response& page, std::int64_t seq);
 
   Response respond(const Request& request, const State& state);
   Response submit(const Request& request, const State& state);
@@ -151,11 +156,13 @@ class SiteHandler final : public Handler {
   std::atomic<std::uint64_t> state_version_{0};  // Of state_; changes with it, under the mutex.
   std::atomic<std::int64_t> next_poll_ms_{0};
   cache::LruCache<CachedResponse> cache_;
-  // Entry id -> the change-log row that last dropped its pages: a page rendered before that
-  // row (from an older state) and cached after the drop would be stale, so it is not kept.
+  // Entry id -> the change-log row that last dropped the pages showing its comments: a page
+  // rendered before that row (from an older state) and cached after the drop would be stale,
+  // so it is not kept.
   std::mutex dropped_mutex_;
-  std::unordered_map<std::int64_t, std::int64_t> dropped_at_;
+  std::unordered_map<std::int64_t, std::int64_t> comments_dropped_at_;
   std::unordered_map<std::int64_t, std::int64_t> category_dropped_at_;  // The same, by category.
+  std::unordered_map<std::int64_t, std::int64_t> entry_dropped_at_;     // And by entry edited.
   std::int64_t next_epoch_ = 0;                                         // Under state_mutex_.
   const MediaFiles media_;  // Its own cache: a quarter of the page cache's budget.
 };

@@ -119,17 +119,161 @@ TEST_F(SiteHandlerCacheTest, AnApprovalDropsThePagesThatShowThatEntrysCommentsAn
   EXPECT_EQ(get(second).body, second_page);
 }
 
-TEST_F(SiteHandlerCacheTest, AnyOtherWriteDropsEverything) {
-  const std::string second = path_of(second_);
-  const auto first_page = get(path_of(first_)).body;
+// An entry's text shows on its own page and in the listings that list it (title, excerpt):
+// an edit renders those again, and no other page.
+TEST_F(SiteHandlerCacheTest, AnEntryEditDropsThePagesThatShowThatEntryAndNoOther) {
+  content::Category stories{0, std::nullopt, "stories", "Stories", ""};
+  stories.id = *store_->save_category(stories);
+  Entry third;
+  third.slug = "third-story";
+  third.title = "Third Story";
+  third.status = content::EntryStatus::kPublished;
+  third.body_html = "<p>Third.</p>";
+  third.published_at = kAired - 2 * 86400;
+  third.modified_at = third.published_at;
+  third.category_ids = {stories.id};
+  const content::Id third_id = *store_->save_entry(third);
+  get("/");  // The writes above are seen; what follows is cached from now on.
+
+  const std::string first = path_of(first_), second = path_of(second_),
+                    in_stories = path_of(third_id);
+  const auto first_page = get(first).body;
   const auto second_page = get(second).body;
+  const auto stories_entry = get(in_stories).body;
+  const auto news_listing = get("/category/news/").body;
+  const auto stories_listing = get("/category/stories/").body;
+  const auto home = get("/").body;
+
+  // Saved again as it is: nothing changed, nothing is dropped.
+  ASSERT_TRUE(store_->save_entry(*store_->entry_by_id(second_)));
+  EXPECT_EQ(get(second).body, second_page);
+  EXPECT_EQ(get("/").body, home);
+
+  Entry edited = *store_->entry_by_id(second_);
+  edited.body_html = "<p>A corrected account of the second story.</p>";
+  edited.modified_at = kAired + 86400;
+  ASSERT_TRUE(store_->save_entry(edited));
+
+  const auto second_after = get(second).body;
+  EXPECT_NE(second_after, second_page);
+  EXPECT_NE(second_after->identity.find("A corrected account"), std::string::npos);
+  // The listings that list it show its new excerpt.
+  const auto home_after = get("/").body;
+  EXPECT_NE(home_after, home);
+  EXPECT_NE(home_after->identity.find("A corrected account"), std::string::npos);
+  const auto news_after = get("/category/news/").body;
+  EXPECT_NE(news_after, news_listing);
+  EXPECT_NE(news_after->identity.find("A corrected account"), std::string::npos);
+  // Pages that show nothing of it stay as they were cached.
+  EXPECT_EQ(get(first).body, first_page) << "another entry's page was dropped";
+  EXPECT_EQ(get(in_stories).body, stories_entry);
+  EXPECT_EQ(get("/category/stories/").body, stories_listing);
+
+  // A new title is the same kind of change: the listings show it.
+  edited.title = "Second Story, Revised";
+  ASSERT_TRUE(store_->save_entry(edited));
+  EXPECT_NE(get(second).body->identity.find("Second Story, Revised"), std::string::npos);
+  EXPECT_NE(get("/").body->identity.find("Second Story, Revised"), std::string::npos);
+  EXPECT_NE(get("/category/news/").body->identity.find("Second Story, Revised"), std::string::npos);
+  EXPECT_EQ(get(first).body, first_page);
+  EXPECT_EQ(get("/category/stories/").body, stories_listing);
+}
+
+// Unpublishing takes an entry out of listings (and moves the others up): the log cannot name
+// every page that changes, so every cached page goes.
+TEST_F(SiteHandlerCacheTest, AStatusChangeDropsEveryPage) {
+  const std::string first = path_of(first_), second = path_of(second_);
+  const auto first_page = get(first).body;
+  const auto home = get("/").body;
+  ASSERT_NE(home->identity.find("Second Story"), std::string::npos);
   Entry e = *store_->entry_by_id(second_);
-  e.title = "Second Story, Revised";
+  e.status = content::EntryStatus::kDraft;
   ASSERT_TRUE(store_->save_entry(e));
-  const auto revised = get(second).body;
-  EXPECT_NE(revised, second_page);
-  EXPECT_NE(revised->identity.find("Second Story, Revised"), std::string::npos);
-  EXPECT_NE(get(path_of(first_)).body, first_page);
+  const auto home_after = get("/").body;
+  EXPECT_NE(home_after, home);
+  EXPECT_EQ(home_after->identity.find("Second Story"), std::string::npos);
+  EXPECT_EQ(get(second).status, 404);
+  EXPECT_NE(get(first).body, first_page);
+
+  // Published again, it is back everywhere.
+  const auto first_again = get(first).body;
+  e.status = content::EntryStatus::kPublished;
+  ASSERT_TRUE(store_->save_entry(e));
+  EXPECT_NE(get("/").body->identity.find("Second Story"), std::string::npos);
+  EXPECT_EQ(get(second).status, 200);
+  EXPECT_NE(get(first).body, first_again);
+}
+
+// A film page lists its companions' titles; a page lists its child pages'. Editing one of
+// them renders that page again; editing an entry it does not list leaves it cached. A
+// published top-level page's title is in every page's navigation: every page goes.
+TEST_F(SiteHandlerCacheTest, FilmAndParentPagesFollowTheEntriesTheyList) {
+  content::Film film;
+  film.slug = "the-river";
+  film.title = "The River";
+  film.id = *store_->save_film(film);
+  Entry companion;
+  companion.slug = "about-the-river";
+  companion.title = "About the River";
+  companion.kind = content::EntryKind::kIntroduction;
+  companion.status = content::EntryStatus::kPublished;
+  companion.body_html = "<p>About.</p>";
+  companion.published_at = kAired;
+  companion.film_id = film.id;
+  companion.category_ids = {news_};
+  companion.id = *store_->save_entry(companion);
+  Entry parent;
+  parent.slug = "about";
+  parent.title = "About Us";
+  parent.kind = content::EntryKind::kPage;
+  parent.status = content::EntryStatus::kPublished;
+  parent.body_html = "<p>Who we are.</p>";
+  parent.published_at = kAired;
+  parent.id = *store_->save_entry(parent);
+  Entry child = parent;
+  child.id = 0;
+  child.slug = "team";
+  child.title = "The Team";
+  child.parent_id = parent.id;
+  child.id = *store_->save_entry(child);
+  get("/");
+
+  const std::string film_path = "/films/the-river/", parent_path = path_of(parent.id),
+                    child_path = path_of(child.id), first = path_of(first_);
+  const auto film_page = get(film_path).body;
+  const auto parent_page = get(parent_path).body;
+  const auto child_page = get(child_path).body;
+  const auto first_page = get(first).body;
+  ASSERT_NE(film_page->identity.find("About the River"), std::string::npos);
+  ASSERT_NE(parent_page->identity.find("The Team"), std::string::npos);
+
+  // An entry neither lists: both stay.
+  Entry other = *store_->entry_by_id(first_);
+  other.body_html = "<p>Revised.</p>";
+  ASSERT_TRUE(store_->save_entry(other));
+  EXPECT_NE(get(first).body, first_page);
+  EXPECT_EQ(get(film_path).body, film_page);
+  EXPECT_EQ(get(parent_path).body, parent_page);
+
+  companion.title = "About the River, Revised";
+  ASSERT_TRUE(store_->save_entry(companion));
+  const auto film_after = get(film_path).body;
+  EXPECT_NE(film_after->identity.find("About the River, Revised"), std::string::npos);
+  EXPECT_EQ(get(parent_path).body, parent_page);
+
+  child.title = "Our Team";
+  ASSERT_TRUE(store_->save_entry(child));
+  EXPECT_NE(get(parent_path).body->identity.find("Our Team"), std::string::npos);
+  EXPECT_NE(get(child_path).body, child_page);
+  EXPECT_EQ(get(film_path).body, film_after);
+
+  const auto first_now = get(first).body;
+  parent.title = "About This Series";
+  ASSERT_TRUE(store_->save_entry(parent));
+  const auto first_with_nav = get(first).body;
+  EXPECT_NE(first_with_nav, first_now);
+  EXPECT_NE(first_with_nav->identity.find("About This Series"), std::string::npos);
+  EXPECT_NE(get(film_path).body, film_after);
 }
 
 // A category's new name shows on the pages of its entries and on its own listing: those are

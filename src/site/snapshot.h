@@ -1,8 +1,10 @@
 // The small, often-read tables of a site (categories, tags, films, authors, top-level pages),
 // loaded together and shared read-only by every request, with the URL rules that need them.
 //
-// A Snapshot belongs to one change_counter value of the store; the handler loads a new one
-// when the counter moves. Thread-safety: immutable once built.
+// A Snapshot is loaded at one change_counter value of the store; the handler loads a new one
+// when a write may have changed what it holds (any change the store's change log cannot name,
+// and a category's new name), and keeps it across the others (approved comments, entries'
+// own fields), so its counter may lag the store's. Thread-safety: immutable once built.
 #pragma once
 
 #include <map>

@@ -356,7 +356,8 @@ std::optional<Response> Submissions::check_form(const Request& request, const Pa
                                   false));
   }
   d.entry_id = *entry_id;
-  auto entry = entry_at(*entry_id, ctx.snapshot.change_counter());
+  // Not the snapshot's counter: an entry edit drops pages without a new snapshot.
+  auto entry = entry_at(*entry_id, ctx.change_counter);
   if (!entry || (*entry)->status != content::EntryStatus::kPublished ||
       (!comment && (*entry)->kind != content::EntryKind::kOrganizations)) {
     if (!entry && entry.error().code != ErrorCode::kNotFound) {

@@ -82,13 +82,24 @@ class Store {
   virtual Result<std::int64_t> change_counter() = 0;
 
   // The changes behind the counter that a cache can act on precisely, newer than `after_seq`,
-  // read in one snapshot with the counter. Two kinds are logged, one row per counter step,
-  // written by the same trigger: "comments:ID", the approved comments of entry ID changed;
-  // "category:ID", category ID's name or description changed. "*" stands for a change of
-  // those tables that the log cannot name (a comment moved to another entry, a category's new
-  // slug or parent). Every other write
-  // moves the counter without a row, so a reader that counts fewer rows than counter steps
-  // knows that something else changed too. Only the newest 10,000 rows are kept.
+  // read in one snapshot with the counter. Three kinds are logged, one row per counter step,
+  // written by the same trigger:
+  // - "comments:ID": the approved comments of entry ID changed;
+  // - "category:ID": category ID's name or description changed;
+  // - "entry:ID": entry ID changed in what only the pages showing it show (title, kicker,
+  //   body, excerpt, password, modified time, comment and ping switches, sections, listed
+  //   organizations), not in where it is listed, in which order, or at which URL.
+  // "*" stands for a change of those tables that the log cannot name: a comment moved to
+  // another entry, a category's new slug or parent, an entry's new status, publication time,
+  // slug, kind, film, parent, menu order, sticky flag or author, a published top-level page's
+  // new title (the navigation of every page shows it). Every other write (new entries, an
+  // entry's categories and tags, films, tags, users, organizations, media, redirects) moves
+  // the counter without a row, so a reader that counts fewer rows than counter steps knows
+  // that something else changed too. Only the newest 10,000 rows are kept.
+  //
+  // save_entry writes only what differs from the stored entry: saving an unchanged entry
+  // moves nothing, and an edit of its text is one "entry:ID" step (one more per section or
+  // organization link that changed).
   struct ChangeLog {
     std::int64_t counter = 0;
     std::int64_t last_seq = 0;  // The newest row's sequence number; 0 when there is none.
@@ -113,7 +124,7 @@ class Store {
 
   // Entries are saved and loaded whole: categories, tags, sections and organization links
   // included. save_entry with id 0 assigns a new id; with an id, inserts or replaces that id
-  // (imports keep WordPress ids).
+  // (imports keep WordPress ids). Replacing writes only what changed (see changes_since).
   virtual Result<Id> save_entry(const content::Entry& entry) = 0;
   virtual Result<content::Entry> entry_by_id(Id id) = 0;
   // Every entry with this slug (any status); pages and posts may share slugs.

@@ -445,6 +445,73 @@ CREATE TABLE revisions (
 CREATE INDEX revisions_by_entry ON revisions (entry_id, id);
 )sql";
 
+// An entry edit is logged with the entry's id when it changes only what pages showing that
+// entry show: its own page, and the listings, film pages and parent pages that list it (each
+// page records the entries it shows). A change that moves the entry in or out of listings, or
+// reorders them, or moves URLs, is logged as '*': status, publication time, slug, kind, film,
+// parent, menu order, sticky flag, author (a permalink may name the author). So is a new title
+// of a published top-level page, which every page's navigation shows. Categories and tags of an
+// entry decide listings too: their link tables keep counting without a row, which readers treat
+// like '*'. Sections and listed organizations show on the entry's page alone.
+// A new column of `entries` is logged as 'entry:ID' until it is named here: add it to the list
+// when a listing filters or orders by it, or a URL or the snapshot holds it.
+constexpr const char* kEntryChangeLog = R"sql(
+DROP TRIGGER entries_update_counts;
+CREATE TRIGGER entries_update_counts AFTER UPDATE ON entries
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES (
+      CASE WHEN OLD.id = NEW.id AND OLD.slug = NEW.slug AND OLD.kind = NEW.kind
+             AND OLD.status = NEW.status AND OLD.published_at = NEW.published_at
+             AND OLD.author_id IS NEW.author_id AND OLD.film_id IS NEW.film_id
+             AND OLD.parent_id IS NEW.parent_id AND OLD.menu_order = NEW.menu_order
+             AND OLD.sticky = NEW.sticky
+             AND NOT (NEW.kind = 'page' AND NEW.parent_id IS NULL AND NEW.status = 'published'
+                      AND OLD.title <> NEW.title)
+           THEN 'entry:' || NEW.id ELSE '*' END);
+  END;
+
+DROP TRIGGER entry_sections_insert_counts;
+DROP TRIGGER entry_sections_update_counts;
+DROP TRIGGER entry_sections_delete_counts;
+CREATE TRIGGER entry_sections_insert_counts AFTER INSERT ON entry_sections
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES ('entry:' || NEW.entry_id);
+  END;
+CREATE TRIGGER entry_sections_update_counts AFTER UPDATE ON entry_sections
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES (
+      CASE WHEN OLD.entry_id = NEW.entry_id THEN 'entry:' || NEW.entry_id ELSE '*' END);
+  END;
+CREATE TRIGGER entry_sections_delete_counts AFTER DELETE ON entry_sections
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES ('entry:' || OLD.entry_id);
+  END;
+
+DROP TRIGGER entry_organizations_insert_counts;
+DROP TRIGGER entry_organizations_update_counts;
+DROP TRIGGER entry_organizations_delete_counts;
+CREATE TRIGGER entry_organizations_insert_counts AFTER INSERT ON entry_organizations
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES ('entry:' || NEW.entry_id);
+  END;
+CREATE TRIGGER entry_organizations_update_counts AFTER UPDATE ON entry_organizations
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES (
+      CASE WHEN OLD.entry_id = NEW.entry_id THEN 'entry:' || NEW.entry_id ELSE '*' END);
+  END;
+CREATE TRIGGER entry_organizations_delete_counts AFTER DELETE ON entry_organizations
+  BEGIN
+    UPDATE change_counter SET value = value + 1;
+    INSERT INTO changes (key) VALUES ('entry:' || OLD.entry_id);
+  END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -456,6 +523,7 @@ constexpr Migration kMigrations[] = {
     {6, "listing indexes that hold the entries' kind and sticky flag", kListingIndexes},
     {7, "the change log of categories' names and descriptions", kCategoryChangeLog},
     {8, "the admin: sessions, failed sign-ins, revisions", kAdminTables},
+    {9, "the change log of entry edits", kEntryChangeLog},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

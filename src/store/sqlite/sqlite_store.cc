@@ -749,17 +749,92 @@ Result<std::vector<Entry>> whole_entries(Connection& c, Statement& statement) {
   return entries;
 }
 
-Status replace_ids(Connection& c, std::string_view clear_sql, std::string_view insert_sql,
-                   Id entry_id, const std::vector<Id>& ids) {
-  auto clear = c.prepare(clear_sql);
-  if (!clear) return fail(std::move(clear.error()));
-  REELPRESS_RETURN_IF_ERROR(clear->bind(1, entry_id).run());
-  const std::vector<Id> unique = distinct(ids);
-  for (std::size_t i = 0; i < unique.size(); ++i) {
-    auto insert = c.prepare(insert_sql);
+// The stored entry with this id, relations included; nullopt when there is none.
+Result<std::optional<Entry>> stored_entry(Connection& c, Id id) {
+  auto statement = c.prepare("SELECT " REELPRESS_ENTRY_COLUMNS " FROM entries e WHERE e.id = ?1");
+  if (!statement) return fail(std::move(statement.error()));
+  statement->bind(1, id);
+  auto entries = whole_entries(c, *statement);
+  if (!entries) return fail(std::move(entries.error()));
+  if (entries->empty()) return std::optional<Entry>();
+  return std::optional<Entry>(std::move(entries->front()));
+}
+
+// The part of an entry its `entries` row holds: relations and sections cleared, as they live
+// in tables of their own and are compared there.
+Entry row_part(Entry entry) {
+  entry.category_ids.clear();
+  entry.tag_ids.clear();
+  entry.sections.clear();
+  entry.organization_ids.clear();
+  return entry;
+}
+
+// One of an entry's lists of links (entry_categories, entry_tags, entry_organizations).
+struct LinkTable {
+  std::string_view remove_sql;  // ?1 entry, ?2 position.
+  std::string_view insert_sql;  // ?1 entry, ?2 position, ?3 linked id.
+};
+
+constexpr LinkTable kCategoryLinks{
+    "DELETE FROM entry_categories WHERE entry_id = ?1 AND position = ?2",
+    "INSERT INTO entry_categories (entry_id, position, category_id) VALUES (?1, ?2, ?3)"};
+constexpr LinkTable kTagLinks{
+    "DELETE FROM entry_tags WHERE entry_id = ?1 AND position = ?2",
+    "INSERT INTO entry_tags (entry_id, position, tag_id) VALUES (?1, ?2, ?3)"};
+constexpr LinkTable kOrganizationLinks{
+    "DELETE FROM entry_organizations WHERE entry_id = ?1 AND position = ?2",
+    "INSERT INTO entry_organizations (entry_id, position, organization_id) VALUES (?1, ?2, ?3)"};
+
+// Writes only the positions where `after` differs from the stored `before`: every row written
+// moves the change counter, and caches drop pages for each, so an unchanged list must cost
+// nothing. Changed positions are all deleted before any is inserted, so that ids trading
+// places never meet the table's UNIQUE (entry_id, linked id) halfway.
+Status write_link_changes(Connection& c, const LinkTable& table, Id entry_id,
+                          const std::vector<Id>& before, const std::vector<Id>& after) {
+  const auto changed = [&](std::size_t i) {
+    return i >= before.size() || i >= after.size() || before[i] != after[i];
+  };
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (!changed(i)) continue;
+    auto remove = c.prepare(table.remove_sql);
+    if (!remove) return fail(std::move(remove.error()));
+    REELPRESS_RETURN_IF_ERROR(remove->bind_all(entry_id, static_cast<std::int64_t>(i)).run());
+  }
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    if (!changed(i)) continue;
+    auto insert = c.prepare(table.insert_sql);
     if (!insert) return fail(std::move(insert.error()));
     REELPRESS_RETURN_IF_ERROR(
-        insert->bind_all(entry_id, static_cast<std::int64_t>(i), unique[i]).run());
+        insert->bind_all(entry_id, static_cast<std::int64_t>(i), after[i]).run());
+  }
+  return {};
+}
+
+// The same for sections, which have no uniqueness beyond their position: a changed one is
+// updated in place (one row written, not two).
+Status write_section_changes(Connection& c, Id entry_id,
+                             const std::vector<content::Section>& before,
+                             const std::vector<content::Section>& after) {
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    if (i < before.size() && before[i] == after[i]) continue;
+    const content::Section& section = after[i];
+    auto write =
+        c.prepare(i < before.size()
+                      ? "UPDATE entry_sections SET heading = ?3, body = ?4, body_html = ?5 "
+                        "WHERE entry_id = ?1 AND position = ?2"
+                      : "INSERT INTO entry_sections (entry_id, position, heading, body, body_html) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!write) return fail(std::move(write.error()));
+    write->bind_all(entry_id, static_cast<std::int64_t>(i), section.heading, section.body,
+                    section.body_html);
+    REELPRESS_RETURN_IF_ERROR(write->run());
+  }
+  if (before.size() > after.size()) {
+    auto remove = c.prepare("DELETE FROM entry_sections WHERE entry_id = ?1 AND position >= ?2");
+    if (!remove) return fail(std::move(remove.error()));
+    REELPRESS_RETURN_IF_ERROR(
+        remove->bind_all(entry_id, static_cast<std::int64_t>(after.size())).run());
   }
   return {};
 }
@@ -783,63 +858,63 @@ std::string json_names(const std::vector<E>& values) {
 
 Result<Id> SqliteStore::save_entry(const Entry& entry) {
   REELPRESS_RETURN_IF_ERROR(check_id(entry.id, "entry"));
+  // Links are stored once each, in their first positions; compared in that form too.
+  Entry wanted = entry;
+  wanted.category_ids = distinct(entry.category_ids);
+  wanted.tag_ids = distinct(entry.tag_ids);
+  wanted.organization_ids = distinct(entry.organization_ids);
   return write<Id>([&](Connection& c) -> Result<Id> {
-           // An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
-           // delete would cascade to the entry's comments.
-           auto upsert = c.prepare(
-               "INSERT INTO entries (id, slug, title, kicker, kind, status, password, "
-               "body_format, body, body_html, excerpt, published_at, modified_at, author_id, "
-               "film_id, parent_id, menu_order, sticky, comments_open, pings_open) VALUES (?1, "
-               "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-               "?20) "
-               "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
-               "kicker = excluded.kicker, kind = excluded.kind, status = excluded.status, "
-               "password = excluded.password, body_format = excluded.body_format, "
-               "body = excluded.body, body_html = excluded.body_html, "
-               "excerpt = excluded.excerpt, published_at = excluded.published_at, "
-               "modified_at = excluded.modified_at, author_id = excluded.author_id, "
-               "film_id = excluded.film_id, parent_id = excluded.parent_id, "
-               "menu_order = excluded.menu_order, sticky = excluded.sticky, "
-               "comments_open = excluded.comments_open, pings_open = excluded.pings_open "
-               "RETURNING id");
-           if (!upsert) return fail(std::move(upsert.error()));
-           upsert->bind_all(id_or_null(entry.id), entry.slug, entry.title, entry.kicker,
-                            content::to_string(entry.kind), content::to_string(entry.status),
-                            entry.password, content::to_string(entry.body_format), entry.body,
-                            entry.body_html, entry.excerpt, entry.published_at, entry.modified_at,
-                            entry.author_id, entry.film_id, entry.parent_id, entry.menu_order,
-                            entry.sticky, entry.comments_open, entry.pings_open);
-           auto id = returned_id(*upsert);
-           if (!id) return id;
-
-           REELPRESS_RETURN_IF_ERROR(
-               replace_ids(c, "DELETE FROM entry_categories WHERE entry_id = ?1",
-                           "INSERT INTO entry_categories (entry_id, position, category_id) "
-                           "VALUES (?1, ?2, ?3)",
-                           *id, entry.category_ids));
-           REELPRESS_RETURN_IF_ERROR(replace_ids(
-               c, "DELETE FROM entry_tags WHERE entry_id = ?1",
-               "INSERT INTO entry_tags (entry_id, position, tag_id) VALUES (?1, ?2, ?3)", *id,
-               entry.tag_ids));
-           REELPRESS_RETURN_IF_ERROR(
-               replace_ids(c, "DELETE FROM entry_organizations WHERE entry_id = ?1",
-                           "INSERT INTO entry_organizations (entry_id, position, organization_id) "
-                           "VALUES (?1, ?2, ?3)",
-                           *id, entry.organization_ids));
-
-           auto clear = c.prepare("DELETE FROM entry_sections WHERE entry_id = ?1");
-           if (!clear) return fail(std::move(clear.error()));
-           REELPRESS_RETURN_IF_ERROR(clear->bind(1, *id).run());
-           for (std::size_t i = 0; i < entry.sections.size(); ++i) {
-             const content::Section& section = entry.sections[i];
-             auto insert = c.prepare(
-                 "INSERT INTO entry_sections (entry_id, position, heading, body, body_html) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)");
-             if (!insert) return fail(std::move(insert.error()));
-             insert->bind_all(*id, static_cast<std::int64_t>(i), section.heading, section.body,
-                              section.body_html);
-             REELPRESS_RETURN_IF_ERROR(insert->run());
+           // Only what differs from the stored entry is written, so that saving an unchanged
+           // entry moves no change counter and an edit counts (and logs) what it changed, not
+           // a rewrite of every relation.
+           std::optional<Entry> stored;
+           if (wanted.id != 0) {
+             auto found = stored_entry(c, wanted.id);
+             if (!found) return fail(std::move(found.error()));
+             stored = std::move(*found);
            }
+           Id id = wanted.id;
+           if (!stored || row_part(*stored) != row_part(wanted)) {
+             // An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
+             // delete would cascade to the entry's comments.
+             auto upsert = c.prepare(
+                 "INSERT INTO entries (id, slug, title, kicker, kind, status, password, "
+                 "body_format, body, body_html, excerpt, published_at, modified_at, author_id, "
+                 "film_id, parent_id, menu_order, sticky, comments_open, pings_open) VALUES (?1, "
+                 "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+                 "?19, "
+                 "?20) "
+                 "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
+                 "kicker = excluded.kicker, kind = excluded.kind, status = excluded.status, "
+                 "password = excluded.password, body_format = excluded.body_format, "
+                 "body = excluded.body, body_html = excluded.body_html, "
+                 "excerpt = excluded.excerpt, published_at = excluded.published_at, "
+                 "modified_at = excluded.modified_at, author_id = excluded.author_id, "
+                 "film_id = excluded.film_id, parent_id = excluded.parent_id, "
+                 "menu_order = excluded.menu_order, sticky = excluded.sticky, "
+                 "comments_open = excluded.comments_open, pings_open = excluded.pings_open "
+                 "RETURNING id");
+             if (!upsert) return fail(std::move(upsert.error()));
+             upsert->bind_all(id_or_null(entry.id), entry.slug, entry.title, entry.kicker,
+                              content::to_string(entry.kind), content::to_string(entry.status),
+                              entry.password, content::to_string(entry.body_format), entry.body,
+                              entry.body_html, entry.excerpt, entry.published_at, entry.modified_at,
+                              entry.author_id, entry.film_id, entry.parent_id, entry.menu_order,
+                              entry.sticky, entry.comments_open, entry.pings_open);
+             auto upserted = returned_id(*upsert);
+             if (!upserted) return upserted;
+             id = *upserted;
+           }
+           const Entry none;
+           const Entry& before = stored ? *stored : none;
+           REELPRESS_RETURN_IF_ERROR(
+               write_link_changes(c, kCategoryLinks, id, before.category_ids, wanted.category_ids));
+           REELPRESS_RETURN_IF_ERROR(
+               write_link_changes(c, kTagLinks, id, before.tag_ids, wanted.tag_ids));
+           REELPRESS_RETURN_IF_ERROR(write_link_changes(
+               c, kOrganizationLinks, id, before.organization_ids, wanted.organization_ids));
+           REELPRESS_RETURN_IF_ERROR(
+               write_section_changes(c, id, before.sections, wanted.sections));
            return id;
          })
       .map_error([&](util::Error e) {
