@@ -236,6 +236,11 @@ std::string SiteHandler::canonical_path(const content::Entry& entry) {
   return (st ? **st : current_state()).snapshot->entry_path(entry);
 }
 
+std::shared_ptr<const Snapshot> SiteHandler::snapshot() {
+  auto st = state();
+  return (st ? **st : current_state()).snapshot;
+}
+
 std::shared_ptr<const config::SiteSettings> SiteHandler::settings() {
   return current_state().settings;
 }
@@ -386,11 +391,13 @@ Response SiteHandler::dispatch(const std::string& path, const State& state,
     const std::string canonical = paged_path(base, listing->page);
     if (listing->explicit_page && listing->page == 1) return redirect(state, base);
     if (decoded(canonical) != path) return redirect(state, canonical);
-    return page(200, pages_.listing(context(state, canonical), *listing), state);
+    auto rendered = pages_.listing(context(state, canonical), *listing);
+    if (!rendered && rendered.error().code == ErrorCode::kNotFound) return not_found(state, path);
+    return page(200, std::move(rendered), state);
   }
   if (const auto* film = std::get_if<FilmRoute>(&r)) {
     const content::Film* f = state.snapshot->film_by_slug(film->slug);
-    if (!f) return error_response(state, 404);
+    if (!f) return not_found(state, path);
     const std::string canonical = state.snapshot->film_url(*f);
     if (!slash) return redirect(state, canonical);
     return page(200, pages_.film(context(state, canonical), *f), state);
@@ -469,14 +476,19 @@ Response SiteHandler::resolve_entry(const State& state, const std::string& path,
     }
   }
 
-  // An old address kept as a redirect.
+  return not_found(state, path);
+}
+
+Response SiteHandler::not_found(const State& state, const std::string& path) {
+  // An old address kept as a redirect: an entry's, a film's or a listing's old slug, or one
+  // an editor added.
   for (const std::string& candidate :
        {path, path.back() == '/' ? path.substr(0, path.size() - 1) : path + "/"}) {
     auto r = store_.redirect_from(candidate);
     if (!r) continue;
     if (r->entry_id) {
       auto e = store_.entry_by_id(*r->entry_id);
-      if (e && visible(*e)) return redirect(state, snap.entry_path(*e));
+      if (e && visible(*e)) return redirect(state, state.snapshot->entry_path(*e));
       return error_response(state, 404);
     }
     if (!r->to_path.empty()) return redirect(state, r->to_path);

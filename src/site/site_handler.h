@@ -83,6 +83,8 @@ class SiteHandler final : public Handler {
   std::string canonical_path(const content::Entry& entry);
   // The settings in force.
   std::shared_ptr<const config::SiteSettings> settings();
+  // The snapshot in force, after comparing the store's counter (as a request would).
+  std::shared_ptr<const Snapshot> snapshot();
   // The entry's page as readers would see it if it were published, without forms and never
   // cached: the preview of a draft or of edits not yet saved (entry.body_html and the
   // sections' HTML must be rendered).
@@ -136,6 +138,8 @@ class SiteHandler final : public Handler {
   Response render_entry(const State& state, const content::Entry& entry, int comment_page,
                         const ReaderView& reader);
   Response redirect(const State& state, const std::string& location, int status = 301);
+  // 404, unless a stored redirect (Store::redirect_from) names where `path` went.
+  Response not_found(const State& state, const std::string& path);
   Response page(int status, util::Result<RenderedPage> rendered, const State& state);
   Response error_response(const State& state, int status);
   Response asset(const std::string& name);

@@ -11,6 +11,7 @@
 #include "render/body.h"
 #include "render/html_escape.h"
 #include "render/markdown.h"
+#include "site/admin/admin_call.h"
 #include "site/admin/revisions.h"
 #include "site/form_fields.h"
 #include "site/multipart.h"
@@ -25,18 +26,6 @@ using content::EntryStatus;
 using content::Id;
 using content::ModerationStatus;
 using util::ErrorCode;
-
-// One request being answered: the request, the signed-in editor, and the form it posted.
-struct AdminHandler::Call {
-  const Request& request;
-  auth::ActiveSession active;
-  ParsedForm form;
-  std::string sub;              // The path below /admin ("/entries/12/").
-  std::vector<FormPart> files;  // A multipart form's file fields; their data is in the body.
-  const content::User& user() const { return active.user; }
-  bool can(Capability c) const { return auth::can(active.user.role, c); }
-  bool post() const { return request.method == Method::kPost; }
-};
 
 namespace {
 
@@ -97,12 +86,6 @@ std::string safe_next(std::string_view next) {
   return "/admin/";
 }
 
-std::optional<Id> parse_id(std::string_view text) {
-  auto n = util::parse_non_negative(text);
-  if (!n || *n == 0) return std::nullopt;
-  return static_cast<Id>(*n);
-}
-
 // "/entries/12/" -> {"entries", "12"}.
 std::vector<std::string_view> segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -145,8 +128,6 @@ std::string kind_label(content::EntryKind k) {
   if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
   return s;
 }
-
-bool too_long(std::string_view text, std::size_t chars) { return util::code_points(text) > chars; }
 
 }  // namespace
 
@@ -221,6 +202,13 @@ Response AdminHandler::page(Call* call, std::string_view template_name, const st
       item("Suggestions", "/admin/suggestions/");
     }
     if (call->can(Capability::kUploadMedia)) item("Media", "/admin/media/");
+    if (call->can(Capability::kManageContent)) {
+      item("Films", "/admin/films/");
+      item("Categories", "/admin/categories/");
+      item("Tags", "/admin/tags/");
+      item("Organizations", "/admin/organizations/");
+      item("Redirects", "/admin/redirects/");
+    }
     if (call->can(Capability::kManageSettings)) item("Settings", "/admin/settings/");
     view["nav"] = std::move(nav);
   }
@@ -450,6 +438,11 @@ Response AdminHandler::route(Call& call) {
   if (first == "media" && parts.size() == 1) {
     if (!call.can(Capability::kUploadMedia)) return forbidden();
     return media_page(call);
+  }
+  if (first == "films" || first == "categories" || first == "tags" || first == "organizations" ||
+      first == "redirects") {
+    if (!call.can(Capability::kManageContent)) return forbidden();
+    return content(call, parts);
   }
   if (first == "settings" && parts.size() == 1) {
     if (!call.can(Capability::kManageSettings)) return forbidden();
@@ -1101,39 +1094,111 @@ Response AdminHandler::comment(Call& call, Id id) {
 
 Response AdminHandler::settings_page(Call& call) {
   auto settings = site_.settings();
+  const ParsedForm& f = call.form;
+  // What the form shows: the settings in force, or what was sent when it could not be saved.
+  auto shown = [&](std::string_view name, std::string current) {
+    return call.post() ? std::string(util::trim(f.value(name))) : current;
+  };
+  auto ticked = [&](std::string_view name, bool current) {
+    return call.post() ? f.value(name) == "1" : current;
+  };
+  std::vector<std::string> errors;
   if (call.post()) {
     if (options_.settings_path.empty()) {
       return message(&call, 409, "Settings cannot be changed here",
                      {"This server was started without a settings file."});
     }
-    const bool archived = call.form.value("archived") == "1";
-    std::string banner(util::trim(call.form.value("banner")));
-    if (too_long(banner, 500)) {
-      return message(&call, 400, "The banner is over 500 characters", {}, "/admin/settings/",
-                     "Back to the settings");
+    std::vector<config::SettingValue> values;
+    auto text = [&](const char* table, const char* key, std::string_view name, std::size_t max,
+                    bool required) {
+      const std::string value(util::trim(f.value(name)));
+      if (required && value.empty()) errors.push_back("“" + std::string(name) + "” is empty.");
+      if (too_long(value, max)) errors.push_back("“" + std::string(name) + "” is too long.");
+      values.push_back({table, key, config::toml_string(value)});
+    };
+    auto number = [&](const char* table, const char* key, std::string_view name,
+                      std::string_view label) {
+      const std::string value(util::trim(f.value(name)));
+      if (!util::parse_non_negative(value) || value.size() > 9) {
+        errors.push_back(std::string(label) + " must be a whole number.");
+        return;
+      }
+      values.push_back({table, key, value});
+    };
+    auto flag = [&](const char* table, const char* key, std::string_view name) {
+      values.push_back({table, key, f.value(name) == "1" ? "true" : "false"});
+    };
+    text("site", "title", "title", 200, true);
+    text("site", "tagline", "tagline", 300, false);
+    text("site", "producer", "producer", 200, false);
+    text("site", "copyright_holder", "copyright_holder", 200, false);
+    number("site", "posts_per_page", "posts_per_page", "Entries per page");
+    flag("comments", "enabled", "comments_enabled");
+    number("comments", "close_after_days", "close_after_days", "Days comments stay open");
+    flag("comments", "trust_returning", "trust_returning");
+    flag("archive", "enabled", "archived");
+    text("archive", "banner", "banner", 500, true);
+    if (errors.empty()) {
+      if (auto s = config::set_values(options_.settings_path, values); !s) {
+        if (s.error().code == ErrorCode::kInvalidArgument) {
+          errors.push_back(s.error().message);
+        } else {
+          return message(&call, 500, "The settings could not be saved", {s.error().message});
+        }
+      }
     }
-    std::optional<std::string> new_banner;
-    if (!banner.empty()) new_banner = banner;
-    if (auto s = config::set_archive_state(options_.settings_path, archived, new_banner); !s) {
-      return message(&call, 500, "The settings could not be saved", {s.error().message});
+    if (errors.empty()) {
+      auto reloaded = config::load_site_settings(options_.settings_path);
+      if (!reloaded) {
+        return message(&call, 500, "The saved settings could not be read",
+                       {reloaded.error().message});
+      }
+      if (auto s = site_.set_settings(std::move(*reloaded)); !s) {
+        return message(&call, 500, "The settings could not be applied", {s.error().message});
+      }
+      return see_other("/admin/settings/?saved=1");
     }
-    auto reloaded = config::load_site_settings(options_.settings_path);
-    if (!reloaded) {
-      return message(&call, 500, "The saved settings could not be read",
-                     {reloaded.error().message});
-    }
-    if (auto s = site_.set_settings(std::move(*reloaded)); !s) {
-      return message(&call, 500, "The settings could not be applied", {s.error().message});
-    }
-    Response r = see_other("/admin/settings/?saved=1");
-    return r;
   }
+  mstch::map site{
+      {"fields", mstch::array{
+                     input("Title", "title", shown("title", settings->title), "text", "", true),
+                     input("Tagline", "tagline", shown("tagline", settings->tagline)),
+                     input("Producer", "producer", shown("producer", settings->producer), "text",
+                           "The footer reads “Produced by PRODUCER ©YEAR COPYRIGHT HOLDER”."),
+                     input("Copyright holder", "copyright_holder",
+                           shown("copyright_holder", settings->copyright_holder)),
+                     input("Entries per page", "posts_per_page",
+                           shown("posts_per_page", std::to_string(settings->posts_per_page)),
+                           "number", "On the home page and listings, 1 to 100."),
+                 }}};
+  mstch::map comments{
+      {"fields",
+       mstch::array{
+           check("Readers may comment and suggest organizations", "comments_enabled",
+                 ticked("comments_enabled", settings->comments_enabled)),
+           input("Close comments after (days)", "close_after_days",
+                 shown("close_after_days", std::to_string(settings->comments_close_after_days)),
+                 "number", "After an entry's publication; 0 keeps them open."),
+           check("Publish at once the comments of readers with an approved comment (same name and "
+                 "email)",
+                 "trust_returning", ticked("trust_returning", settings->comments_trust_returning)),
+       }}};
+  mstch::map archive{{"fields", mstch::array{
+                                    check("The site is archived", "archived",
+                                          ticked("archived", settings->archived)),
+                                    area("Banner", "banner", shown("banner", settings->banner), 3,
+                                         "The first line is the headline, the others the detail."),
+                                }}};
   return page(&call, "settings", "Settings",
-              mstch::map{{"archived", settings->archived},
-                         {"banner", settings->banner},
+              mstch::map{{"site", std::move(site)},
+                         {"comments", std::move(comments)},
+                         {"archive", std::move(archive)},
+                         {"errors", messages(errors)},
+                         {"has_errors", !errors.empty()},
                          {"notice", util::form_value(call.request.query, "saved") == "1"
                                         ? std::string("Settings saved.")
-                                        : std::string()}});
+                                        : std::string()}},
+              errors.empty() ? 200 : 400);
 }
 
 // ---- Media --------------------------------------------------------------------------------

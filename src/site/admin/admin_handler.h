@@ -1,6 +1,6 @@
 // The editors' admin at /admin/: sign-in, entries (drafts, preview, scheduling, revisions),
-// the comment and suggestion queue, media uploads, and the site's settings (the archive
-// switch). Every page
+// the comment and suggestion queue, media uploads, films, categories, tags, organizations,
+// redirects, and the site's settings (including the archive switch). Every page
 // is a plain HTML form that works without JavaScript (post, then redirect, then get).
 //
 // Security (OWASP ASVS level 2; see auth/sessions.h for sessions and auth/roles.h for roles):
@@ -82,6 +82,15 @@ class AdminHandler final : public Handler {
   Response queue(Call& call, bool comments);
   Response comment(Call& call, content::Id id);
   Response settings_page(Call& call);
+  // Films, categories, tags, organizations and redirects (admin_content.cc).
+  Response content(Call& call, const std::vector<std::string_view>& parts);
+  Response films(Call& call, std::optional<content::Id> id, bool is_new);
+  Response categories(Call& call, std::optional<content::Id> id, bool is_new);
+  Response tags(Call& call, std::optional<content::Id> id, bool is_new);
+  Response organizations(Call& call, std::optional<content::Id> id, bool is_new);
+  Response redirects(Call& call);
+  // Stores a redirect from an old listing or film address to its new one (a slug changed).
+  void keep_old_address(const std::string& old_path, const std::string& new_path);
   Response media_page(Call& call);
 
   // Saves an edited or restored entry with its revision, and a redirect from its old address

@@ -458,6 +458,10 @@ TEST_F(AdminHandlerTest, TheArchiveSwitchPutsTheBannerOnEveryPage) {
   Browser b = signed_in("admin");
   Response saved = post(b, "/admin/settings/",
                         {{"csrf", csrf_},
+                         {"title", "Salt Road"},
+                         {"posts_per_page", "10"},
+                         {"comments_enabled", "1"},
+                         {"close_after_days", "0"},
                          {"archived", "1"},
                          {"banner", "This website is no longer actively maintained."}});
   EXPECT_EQ(saved.status, 303);
@@ -466,6 +470,140 @@ TEST_F(AdminHandlerTest, TheArchiveSwitchPutsTheBannerOnEveryPage) {
             std::string::npos);
   auto reread = config::load_site_settings(settings_path_);
   EXPECT_TRUE(reread->archived);
+}
+
+TEST_F(AdminHandlerTest, SettingsThatWouldNotLoadAreRefusedAndTheFileKept) {
+  Browser b = signed_in("admin");
+  const std::string before = *util::read_file(settings_path_);
+  Response r = post(b, "/admin/settings/",
+                    {{"csrf", csrf_},
+                     {"title", "Salt Road"},
+                     {"posts_per_page", "1000"},
+                     {"close_after_days", "0"},
+                     {"banner", "Closed"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(body(r).find("posts_per_page"), std::string::npos);
+  EXPECT_EQ(*util::read_file(settings_path_), before);
+  Response empty_title = post(b, "/admin/settings/",
+                              {{"csrf", csrf_},
+                               {"title", ""},
+                               {"posts_per_page", "10"},
+                               {"close_after_days", "0"},
+                               {"banner", "Closed"}});
+  EXPECT_EQ(empty_title.status, 400);
+  Response ok = post(b, "/admin/settings/",
+                     {{"csrf", csrf_},
+                      {"title", "The Well Keepers"},
+                      {"tagline", "Water"},
+                      {"posts_per_page", "5"},
+                      {"close_after_days", "30"},
+                      {"banner", "Closed"}});
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(site_->settings()->title, "The Well Keepers");
+  EXPECT_EQ(site_->settings()->posts_per_page, 5);
+  EXPECT_EQ(site_->settings()->comments_close_after_days, 30);
+  EXPECT_FALSE(site_->settings()->comments_enabled);  // Unticked.
+}
+
+TEST_F(AdminHandlerTest, AFilmKeepsItsPressQuotesAndItsOldAddress) {
+  Browser b = signed_in("ed");
+  Response made = post(b, "/admin/films/new",
+                       {{"csrf", csrf_},
+                        {"title", "The Well Keepers"},
+                        {"air_date", "2011-07-12"},
+                        {"runtime_minutes", "56"},
+                        {"position", "1"},
+                        {"quote_text", "A quiet triumph."},
+                        {"quote_source", "The Chronicle"},
+                        {"quote_text", ""},
+                        {"quote_source", ""},
+                        {"quote_text", "Essential."},
+                        {"quote_source", "Radio Four"}});
+  ASSERT_EQ(made.status, 303) << body(made);
+  auto films = *store_->films();
+  ASSERT_EQ(films.size(), 1u);
+  EXPECT_EQ(films[0].slug, "the-well-keepers");
+  ASSERT_EQ(films[0].press_quotes.size(), 2u);
+  EXPECT_EQ(films[0].press_quotes[1].source, "Radio Four");
+  ASSERT_EQ(public_get("/films/the-well-keepers/").status, 200);
+
+  Response renamed = post(b, "/admin/films/" + std::to_string(films[0].id) + "/",
+                          {{"csrf", csrf_},
+                           {"title", "The Well Keepers"},
+                           {"slug", "well-keepers"},
+                           {"air_date", "2011-07-12"},
+                           {"runtime_minutes", "56"},
+                           {"position", "1"}});
+  ASSERT_EQ(renamed.status, 303) << body(renamed);
+  Response old = public_get("/films/the-well-keepers/");
+  EXPECT_EQ(old.status, 301);
+  EXPECT_EQ(header(old, "Location"), "/films/well-keepers/");
+  EXPECT_TRUE(store_->films()->at(0).press_quotes.empty());
+
+  Response bad =
+      post(b, "/admin/films/new", {{"csrf", csrf_}, {"title", "X"}, {"air_date", "July"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(body(bad).find("not a date"), std::string::npos);
+}
+
+TEST_F(AdminHandlerTest, CategoriesTagsOrganizationsAndRedirectsAreEditedByEditorsOnly) {
+  Browser author = signed_in("author");
+  for (const char* path : {"/admin/films/", "/admin/categories/", "/admin/tags/",
+                           "/admin/organizations/", "/admin/redirects/"}) {
+    EXPECT_EQ(get(author, path).status, 403) << path;
+  }
+  Browser b = signed_in("ed");
+  ASSERT_EQ(post(b, "/admin/categories/new", {{"csrf", csrf_}, {"name", "Episodes"}}).status, 303);
+  const content::Id episodes = store_->categories()->at(0).id;
+  ASSERT_EQ(post(b, "/admin/categories/new",
+                 {{"csrf", csrf_}, {"name", "Asia"}, {"parent", std::to_string(episodes)}})
+                .status,
+            303);
+  const content::Id asia = store_->categories()->at(1).id;
+  EXPECT_EQ(site_->snapshot()->category_url(asia), "/category/episodes/asia/");
+  // A category cannot become its own child.
+  EXPECT_EQ(post(b, "/admin/categories/" + std::to_string(episodes) + "/",
+                 {{"csrf", csrf_}, {"name", "Episodes"}, {"parent", std::to_string(asia)}})
+                .status,
+            400);
+  // A new slug: the old listing address leads to the new one.
+  ASSERT_EQ(post(b, "/admin/categories/" + std::to_string(episodes) + "/",
+                 {{"csrf", csrf_}, {"name", "Films"}, {"slug", "films"}})
+                .status,
+            303);
+  EXPECT_EQ(header(public_get("/category/episodes/"), "Location"), "/category/films/");
+
+  ASSERT_EQ(post(b, "/admin/tags/new", {{"csrf", csrf_}, {"name", "Water Rights"}}).status, 303);
+  EXPECT_EQ(store_->tag_by_slug("water-rights")->name, "Water Rights");
+
+  EXPECT_EQ(post(b, "/admin/organizations/new",
+                 {{"csrf", csrf_}, {"name", "Wells for All"}, {"url", "javascript:alert(1)"}})
+                .status,
+            400);
+  ASSERT_EQ(post(b, "/admin/organizations/new",
+                 {{"csrf", csrf_},
+                  {"name", "Wells for All"},
+                  {"url", "https://wells.example"},
+                  {"region", "Sahel"},
+                  {"status", "approved"}})
+                .status,
+            303);
+  EXPECT_EQ(store_->organizations_with_status(content::ModerationStatus::kApproved)->size(), 1u);
+
+  ASSERT_EQ(post(b, "/admin/redirects/",
+                 {{"csrf", csrf_}, {"action", "add"}, {"from", "/old-page/"}, {"to", "/films/"}})
+                .status,
+            303);
+  EXPECT_EQ(header(public_get("/old-page/"), "Location"), "/films/");
+  EXPECT_EQ(post(b, "/admin/redirects/",
+                 {{"csrf", csrf_}, {"action", "add"}, {"from", "http://evil/"}, {"to", "/"}})
+                .status,
+            400);
+  ASSERT_EQ(
+      post(b, "/admin/redirects/", {{"csrf", csrf_}, {"action", "remove"}, {"key", "/old-page/"}})
+          .status,
+      303);
+  EXPECT_EQ(public_get("/old-page/").status, 404);
 }
 
 }  // namespace
