@@ -149,3 +149,31 @@ test('an editor runs the site from a browser without JavaScript', async () => {
   await reader.close();
   await context.close();
 });
+
+test('the admin fits a phone, labels every field and starts with a skip link', async () => {
+  // Scripts on here: the checks below run in the page.
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(base + '/admin/sign-in');
+  await page.fill('#login', 'producer');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(/\/admin\/$/), page.click('button[type="submit"]')]);
+
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+
+  for (const path of ['/admin/', '/admin/entries/', '/admin/entries/new', '/admin/entries/101/',
+    '/admin/comments/', '/admin/media/', '/admin/films/new', '/admin/categories/new',
+    '/admin/organizations/new', '/admin/redirects/', '/admin/settings/']) {
+    await page.goto(base + path);
+    const overflow = await page.evaluate(() =>
+      document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the phone`);
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label'))
+        .map((el) => el.name));
+    assert.deepEqual(unlabelled, [], `${path} has fields without a label`);
+  }
+  await context.close();
+});
