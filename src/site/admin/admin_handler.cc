@@ -564,6 +564,49 @@ Response AdminHandler::entry_form(Call& call, const content::Entry& entry, int s
     category_rows.push_back(
         mstch::map{{"id", std::to_string(id)}, {"path", path}, {"checked", checked}});
   }
+  // Organizations: the entry's own first, in its order, then the others by name.
+  auto orgs = store_.organizations_with_status(ModerationStatus::kApproved);
+  if (!orgs) return message(&call, 500, "The organizations could not be read", {});
+  auto rank = [&](Id id) {
+    return std::find(entry.organization_ids.begin(), entry.organization_ids.end(), id) -
+           entry.organization_ids.begin();
+  };
+  std::sort(orgs->begin(), orgs->end(), [&](const auto& a, const auto& b) {
+    const auto ra = rank(a.id), rb = rank(b.id);
+    return ra != rb ? ra < rb : a.name < b.name;
+  });
+  mstch::array org_rows;
+  for (const content::Organization& o : *orgs) {
+    const bool checked = std::find(entry.organization_ids.begin(), entry.organization_ids.end(),
+                                   o.id) != entry.organization_ids.end();
+    org_rows.push_back(
+        mstch::map{{"id", std::to_string(o.id)}, {"name", o.name}, {"checked", checked}});
+  }
+  // Parent pages: any page but this one and those below it.
+  store::EntryQuery pages_query;
+  pages_query.kinds = {content::EntryKind::kPage};
+  pages_query.statuses = {EntryStatus::kPublished, EntryStatus::kDraft, EntryStatus::kScheduled,
+                          EntryStatus::kPrivate};
+  pages_query.limit = 1000;
+  auto pages_list = store_.list_entries(pages_query);
+  if (!pages_list) return message(&call, 500, "The pages could not be read", {});
+  std::map<Id, std::optional<Id>> parent_of;
+  for (const content::Entry& p : pages_list->entries) parent_of[p.id] = p.parent_id;
+  auto below_this = [&](Id candidate) {
+    std::optional<Id> at = candidate;
+    for (int depth = 0; at && depth < 32; ++depth) {
+      if (*at == entry.id) return true;
+      auto found = parent_of.find(*at);
+      at = found == parent_of.end() ? std::nullopt : found->second;
+    }
+    return false;
+  };
+  mstch::array parent_rows;
+  for (const content::Entry& p : pages_list->entries) {
+    if (entry.id != 0 && below_this(p.id)) continue;
+    parent_rows.push_back(mstch::map{
+        {"id", std::to_string(p.id)}, {"title", p.title}, {"selected", entry.parent_id == p.id}});
+  }
   mstch::array film_rows;
   for (const content::Film& f : *films) {
     film_rows.push_back(mstch::map{
@@ -620,6 +663,8 @@ Response AdminHandler::entry_form(Call& call, const content::Entry& entry, int s
       {"published_at",
        entry.status == EntryStatus::kDraft ? std::string() : datetime_local(entry.published_at)},
       {"comments_open", entry.comments_open},
+      {"menu_order", std::to_string(entry.menu_order)},
+      {"password", entry.password},
       {"sticky", entry.sticky}};
   if (entry.id != 0) {
     entry_view["view_url"] = site_.canonical_path(entry);
@@ -640,6 +685,8 @@ Response AdminHandler::entry_form(Call& call, const content::Entry& entry, int s
                  {"statuses", std::move(statuses)},
                  {"sections", std::move(sections)},
                  {"categories", std::move(category_rows)},
+                 {"organizations", std::move(org_rows)},
+                 {"parents", std::move(parent_rows)},
                  {"errors", std::move(error_list)},
                  {"has_errors", !errors.empty()},
                  {"notice", std::string(notice)}},
@@ -763,6 +810,41 @@ Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> exis
       entry.tag_ids.push_back(tag_id);
     }
   }
+  entry.organization_ids.clear();
+  for (std::string_view value : form.values("organization")) {
+    auto id = parse_id(value);
+    if (!id || !store_.organization_by_id(*id)) {
+      errors.push_back("A chosen organization does not exist any more.");
+      continue;
+    }
+    if (std::find(entry.organization_ids.begin(), entry.organization_ids.end(), *id) ==
+        entry.organization_ids.end()) {
+      entry.organization_ids.push_back(*id);
+    }
+  }
+  entry.parent_id.reset();
+  if (!form.value("parent").empty()) {
+    auto parent = parse_id(form.value("parent"));
+    auto found = parent ? store_.entry_by_id(*parent)
+                        : util::Result<content::Entry>(util::fail(ErrorCode::kNotFound, "none"));
+    if (!found || found->kind != content::EntryKind::kPage) {
+      errors.push_back("The chosen parent page does not exist.");
+    } else if (existing && *parent == existing->id) {
+      errors.push_back("A page cannot be its own parent.");
+    } else {
+      entry.parent_id = parent;
+    }
+  }
+  const std::string order(util::trim(form.value("menu_order")));
+  if (order.empty()) {
+    entry.menu_order = 0;
+  } else if (auto n = util::parse_non_negative(order); n && *n <= 100000) {
+    entry.menu_order = static_cast<int>(*n);
+  } else {
+    errors.push_back("The order among siblings is not a whole number.");
+  }
+  entry.password = std::string(form.value("entry_password"));
+  if (too_long(entry.password, 100)) errors.push_back("The password is over 100 characters.");
   entry.comments_open = form.value("comments_open") == "1";
   entry.sticky = form.value("sticky") == "1";
 

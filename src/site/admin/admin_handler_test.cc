@@ -606,5 +606,36 @@ TEST_F(AdminHandlerTest, CategoriesTagsOrganizationsAndRedirectsAreEditedByEdito
   EXPECT_EQ(public_get("/old-page/").status, 404);
 }
 
+TEST_F(AdminHandlerTest, AnEntryListsChosenOrganizationsAndAPageSitsUnderItsParent) {
+  Browser b = signed_in("ed");
+  content::Organization wells;
+  wells.name = "Wells for All";
+  wells.created_at = kNow;
+  const content::Id wells_id = *store_->save_organization(wells);
+  const content::Id about = new_entry(b, {{"kind", "page"}, {"title", "About"}});
+  const content::Id team = new_entry(b, {{"kind", "page"},
+                                         {"title", "Team"},
+                                         {"parent", std::to_string(about)},
+                                         {"menu_order", "2"},
+                                         {"organization", std::to_string(wells_id)}});
+  const content::Entry saved = *store_->entry_by_id(team);
+  EXPECT_EQ(saved.parent_id, std::optional<content::Id>(about));
+  EXPECT_EQ(saved.menu_order, 2);
+  EXPECT_EQ(saved.organization_ids, std::vector<content::Id>{wells_id});
+  EXPECT_EQ(site_->canonical_path(saved), "/about/team/");
+  Response page = public_get("/about/team/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(body(page).find("Wells for All"), std::string::npos);
+  // A page cannot sit under itself.
+  Response loop = post(b, "/admin/entries/" + std::to_string(about) + "/",
+                       {{"csrf", csrf_},
+                        {"title", "About"},
+                        {"kind", "page"},
+                        {"status", "publish"},
+                        {"parent", std::to_string(about)},
+                        {"action", "save"}});
+  EXPECT_EQ(loop.status, 400);
+}
+
 }  // namespace
 }  // namespace reelpress::site::admin
