@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "e2e_support.h"
+#include "util/text.h"
 
 namespace reelpress::e2e {
 namespace {
@@ -13,24 +14,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kPassword = "salt road 1998 night";
 
-std::string url_encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
-  for (const auto& [k, v] : fields) out += (out.empty() ? "" : "&") + k + "=" + url_encode(v);
+  for (const auto& [k, v] : fields)
+    out += (out.empty() ? "" : "&") + k + "=" + util::percent_encode_path(v);
   return out;
 }
 

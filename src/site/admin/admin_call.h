@@ -2,6 +2,8 @@
 // being answered and small readers of form values. Internal to site/admin/.
 #pragma once
 
+#include <algorithm>
+#include <map>
 #include <mstch/mstch.hpp>
 #include <optional>
 #include <string>
@@ -38,6 +40,47 @@ inline std::optional<content::Id> parse_id(std::string_view text) {
 
 inline bool too_long(std::string_view text, std::size_t chars) {
   return util::code_points(text) > chars;
+}
+
+// The ids chosen in a form's checkboxes, each once, in order. An id that is not a number or
+// for which `exists` is false adds `missing` to errors (once) and is left out.
+template <typename Exists>
+std::vector<content::Id> chosen_ids(const std::vector<std::string_view>& values,
+                                    std::vector<std::string>& errors, const std::string& missing,
+                                    Exists exists) {
+  std::vector<content::Id> ids;
+  bool reported = false;
+  for (std::string_view value : values) {
+    const auto id = parse_id(value);
+    if (!id || !exists(*id)) {
+      if (!reported) errors.push_back(missing);
+      reported = true;
+      continue;
+    }
+    if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Every category as its path of names ("Episodes › Asia") with its id, sorted by path.
+inline std::vector<std::pair<std::string, content::Id>> category_paths(
+    const std::vector<content::Category>& categories) {
+  std::map<content::Id, const content::Category*> by_id;
+  for (const content::Category& c : categories) by_id[c.id] = &c;
+  std::vector<std::pair<std::string, content::Id>> out;
+  for (const content::Category& c : categories) {
+    std::string path = c.name;
+    const content::Category* at = &c;
+    for (int depth = 0; at->parent_id && depth < 16; ++depth) {
+      auto parent = by_id.find(*at->parent_id);
+      if (parent == by_id.end()) break;
+      at = parent->second;
+      path = at->name + " › " + path;
+    }
+    out.emplace_back(std::move(path), c.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // Views of form fields for the record_form and records templates (record_fields.mustache).

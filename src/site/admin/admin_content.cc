@@ -238,18 +238,7 @@ Response AdminHandler::categories(Call& call, std::optional<Id> id, bool is_new)
   if (!all) return message(&call, 500, "The categories could not be read", {});
   std::map<Id, const content::Category*> by_id;
   for (const content::Category& c : *all) by_id[c.id] = &c;
-  // "Episodes › Asia", and whether `c` is `root` or below it (a parent cannot be its own child).
-  auto path_of = [&](const content::Category& c) {
-    std::string path = c.name;
-    const content::Category* at = &c;
-    for (int depth = 0; at->parent_id && depth < 16; ++depth) {
-      auto parent = by_id.find(*at->parent_id);
-      if (parent == by_id.end()) break;
-      at = parent->second;
-      path = at->name + " › " + path;
-    }
-    return path;
-  };
+  // Whether `candidate` is `root` or below it: a parent cannot be its own child.
   auto within = [&](Id candidate, Id root) {
     std::optional<Id> at = candidate;
     for (int depth = 0; at && depth < 32; ++depth) {
@@ -259,9 +248,7 @@ Response AdminHandler::categories(Call& call, std::optional<Id> id, bool is_new)
     }
     return false;
   };
-  std::vector<std::pair<std::string, Id>> sorted;
-  for (const content::Category& c : *all) sorted.emplace_back(path_of(c), c.id);
-  std::sort(sorted.begin(), sorted.end());
+  const auto sorted = category_paths(*all);
 
   if (!id && !is_new) {
     auto snapshot = site_.snapshot();

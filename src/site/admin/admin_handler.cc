@@ -541,23 +541,8 @@ Response AdminHandler::entry_form(Call& call, const content::Entry& entry, int s
   auto categories = store_.categories();
   auto films = store_.films();
   if (!categories || !films) return message(&call, 500, "The site could not be read", {});
-  std::map<Id, const content::Category*> by_id;
-  for (const content::Category& c : *categories) by_id[c.id] = &c;
-  auto category_path = [&](const content::Category& c) {
-    std::string path = c.name;
-    const content::Category* at = &c;
-    for (int depth = 0; at->parent_id && depth < 16; ++depth) {
-      auto parent = by_id.find(*at->parent_id);
-      if (parent == by_id.end()) break;
-      at = parent->second;
-      path = at->name + " › " + path;
-    }
-    return path;
-  };
   mstch::array category_rows;
-  std::vector<std::pair<std::string, Id>> sorted;
-  for (const content::Category& c : *categories) sorted.emplace_back(category_path(c), c.id);
-  std::sort(sorted.begin(), sorted.end());
+  const auto sorted = category_paths(*categories);
   for (const auto& [path, id] : sorted) {
     const bool checked = std::find(entry.category_ids.begin(), entry.category_ids.end(), id) !=
                          entry.category_ids.end();
@@ -772,18 +757,9 @@ Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> exis
     if (s.heading.empty() && util::trim(s.body).empty()) continue;
     entry.sections.push_back(std::move(s));
   }
-  entry.category_ids.clear();
-  for (std::string_view value : form.values("category")) {
-    auto id = parse_id(value);
-    if (!id || !store_.category_by_id(*id)) {
-      errors.push_back("A chosen category does not exist any more.");
-      continue;
-    }
-    if (std::find(entry.category_ids.begin(), entry.category_ids.end(), *id) ==
-        entry.category_ids.end()) {
-      entry.category_ids.push_back(*id);
-    }
-  }
+  entry.category_ids =
+      chosen_ids(form.values("category"), errors, "A chosen category does not exist any more.",
+                 [&](Id id) { return store_.category_by_id(id).has_value(); });
   entry.tag_ids.clear();
   for (std::string_view name : util::split(form.value("tags"), ',')) {
     name = util::trim(name);
@@ -810,18 +786,9 @@ Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> exis
       entry.tag_ids.push_back(tag_id);
     }
   }
-  entry.organization_ids.clear();
-  for (std::string_view value : form.values("organization")) {
-    auto id = parse_id(value);
-    if (!id || !store_.organization_by_id(*id)) {
-      errors.push_back("A chosen organization does not exist any more.");
-      continue;
-    }
-    if (std::find(entry.organization_ids.begin(), entry.organization_ids.end(), *id) ==
-        entry.organization_ids.end()) {
-      entry.organization_ids.push_back(*id);
-    }
-  }
+  entry.organization_ids = chosen_ids(
+      form.values("organization"), errors, "A chosen organization does not exist any more.",
+      [&](Id id) { return store_.organization_by_id(id).has_value(); });
   entry.parent_id.reset();
   if (!form.value("parent").empty()) {
     auto parent = parse_id(form.value("parent"));
