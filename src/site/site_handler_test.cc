@@ -67,6 +67,21 @@ class SiteHandlerCacheTest : public ::testing::Test {
     c.created_at = kAired + 3600;
     return *store_->save_comment(c);
   }
+  // A third entry, alone in a category of its own ("Stories"); returns the entry's id.
+  content::Id third_story_in_new_category() {
+    content::Category stories{0, std::nullopt, "stories", "Stories", ""};
+    stories.id = *store_->save_category(stories);
+    Entry third;
+    third.slug = "third-story";
+    third.title = "Third Story";
+    third.status = content::EntryStatus::kPublished;
+    third.body_html = "<p>Third.</p>";
+    third.published_at = kAired - 2 * 86400;
+    third.modified_at = third.published_at;
+    third.category_ids = {stories.id};
+    return *store_->save_entry(third);
+  }
+
   std::string path_of(content::Id id) {
     auto snapshot = Snapshot::load(*store_, settings_);
     return *util::percent_decode((*snapshot)->entry_path(*store_->entry_by_id(id)));
@@ -122,17 +137,7 @@ TEST_F(SiteHandlerCacheTest, AnApprovalDropsThePagesThatShowThatEntrysCommentsAn
 // An entry's text shows on its own page and in the listings that list it (title, excerpt):
 // an edit renders those again, and no other page.
 TEST_F(SiteHandlerCacheTest, AnEntryEditDropsThePagesThatShowThatEntryAndNoOther) {
-  content::Category stories{0, std::nullopt, "stories", "Stories", ""};
-  stories.id = *store_->save_category(stories);
-  Entry third;
-  third.slug = "third-story";
-  third.title = "Third Story";
-  third.status = content::EntryStatus::kPublished;
-  third.body_html = "<p>Third.</p>";
-  third.published_at = kAired - 2 * 86400;
-  third.modified_at = third.published_at;
-  third.category_ids = {stories.id};
-  const content::Id third_id = *store_->save_entry(third);
+  const content::Id third_id = third_story_in_new_category();
   get("/");  // The writes above are seen; what follows is cached from now on.
 
   const std::string first = path_of(first_), second = path_of(second_),
@@ -279,17 +284,7 @@ TEST_F(SiteHandlerCacheTest, FilmAndParentPagesFollowTheEntriesTheyList) {
 // A category's new name shows on the pages of its entries and on its own listing: those are
 // rendered again, and no other page is.
 TEST_F(SiteHandlerCacheTest, ACategoryRenameDropsThePagesThatShowItAndNoOther) {
-  content::Category stories{0, std::nullopt, "stories", "Stories", ""};
-  stories.id = *store_->save_category(stories);
-  Entry third;
-  third.slug = "third-story";
-  third.title = "Third Story";
-  third.status = content::EntryStatus::kPublished;
-  third.body_html = "<p>Third.</p>";
-  third.published_at = kAired - 2 * 86400;
-  third.modified_at = third.published_at;
-  third.category_ids = {stories.id};
-  const content::Id third_id = *store_->save_entry(third);
+  const content::Id third_id = third_story_in_new_category();
   get("/");  // The writes above are seen; what follows is cached from now on.
 
   const std::string first = path_of(first_), second = path_of(second_),
