@@ -18,6 +18,7 @@
 #
 # Usage: bench/serve_bench.sh                         (builds with `make build`)
 #        RUNS=1 DURATION=5 bench/serve_bench.sh       (a quicker run)
+#        SERVER_THREADS=1 bench/serve_bench.sh        (reelpress on one worker thread)
 # Needs: wrk, nginx, curl (scripts/install-deps --bench).
 set -euo pipefail
 
@@ -27,6 +28,10 @@ runs=${RUNS:-3}
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 cores=$(nproc)
+# reelpress's worker threads. Cores by default, like nginx's workers; on a machine where wrk
+# takes one of the cores, SERVER_THREADS=$((cores - 1)) shows what the server does when it
+# does not share its cores with the load generator.
+server_threads=${SERVER_THREADS:-$cores}
 fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/serve.txt"
 nginx_bin=${NGINX:-/usr/sbin/nginx}
@@ -55,7 +60,7 @@ site="$work/site"
 sed -i 's/^size_mb = .*/size_mb = 1024/' "$site/site.toml"
 "$binary" import "$site" "$fixture" >/dev/null
 
-start_server "$site" "$cores"
+start_server "$site" "$server_threads"
 
 # The three pages: the newest entry linked from the home page, the home page, and the first
 # category that entry links to.
@@ -128,7 +133,7 @@ row() { printf "| %-14s | %10s | %10s | %6s | %12s | %12s |\n" "$@"; }
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no commit')," \
     "$cores cores, load average $(cut -d' ' -f1-3 /proc/loadavg), wrk 1 thread x $connections connections," \
-    "${duration} s, median of $runs; nginx $("$nginx_bin" -v 2>&1 | sed 's|.*/||'), $cores workers, sendfile"
+    "${duration} s, median of $runs; reelpress $server_threads threads; nginx $("$nginx_bin" -v 2>&1 | sed 's|.*/||'), $cores workers, sendfile"
   echo
   row "page" "reelpress" "nginx" "ratio" "p99 reelpress" "p99 nginx"
   row "--------------" "---------:" "---------:" "-----:" "-----------:" "-----------:"
