@@ -9,7 +9,10 @@
 #   2. reads and writes together: wrk POSTs the form (a valid token, every body different,
 #      bench/comments_post.lua) as fast as it is answered while another wrk GETs the page;
 #   3. the same with posts paced at the target rate (RATE, 2,000/s): what readers see while
-#      the site takes comments at that rate.
+#      the site takes comments at that rate;
+#   4. the control for 3: the same paced posts sent to a stub (nginx answering 303) while wrk
+#      reads from reelpress, so that what the posting wrk itself takes from the readers on a
+#      small machine is not counted against the server.
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
@@ -30,13 +33,15 @@ threads=${THREADS:-$(nproc)}
 results="$root/bench/results/comments.txt"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
 
-for tool in wrk sqlite3 curl; do
+for tool in wrk sqlite3 curl "${NGINX:-/usr/sbin/nginx}"; do
   command -v "$tool" >/dev/null || { echo "comments_bench: $tool is missing (scripts/install-deps --bench)" >&2; exit 1; }
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-comments-bench.XXXXXX")
 server_pid=
+stub_pid=
 cleanup() {
+  [[ -n $stub_pid ]] && kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -100,6 +105,51 @@ cpu3=$(cpu_ticks)
 paced_per_s=$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
 journal=$(sqlite3 "$site/content.db" "PRAGMA journal_mode")
 
+# 4. The control for phase 3: the same paced posts, sent to a stub (nginx answering every
+# request with 303 and nothing else) while wrk reads from reelpress. On a machine whose cores
+# the two load generators share with the server, the readers lose speed to the posting wrk
+# too; the difference between phases 3 and 4 is what taking the comments costs the readers.
+nginx_bin=${NGINX:-/usr/sbin/nginx}
+stub_port=$((port + 1))
+while (exec 3<>"/dev/tcp/127.0.0.1/$stub_port") 2>/dev/null; do stub_port=$((stub_port + 1)); done
+mkdir -p "$work/stub"
+cat >"$work/stub/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/stub/nginx.pid;
+error_log $work/stub/error.log;
+$( [[ $(id -u) == 0 ]] && echo "user root;" )
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/stub/body;
+  proxy_temp_path $work/stub/proxy;
+  fastcgi_temp_path $work/stub/fastcgi;
+  uwsgi_temp_path $work/stub/uwsgi;
+  scgi_temp_path $work/stub/scgi;
+  server {
+    listen 127.0.0.1:$stub_port;
+    location / { return 303 /; }
+  }
+}
+CONF
+"$nginx_bin" -p "$work/stub" -c "$work/stub/nginx.conf" &
+stub_pid=$!
+for _ in $(seq 50); do curl -so /dev/null "http://127.0.0.1:$stub_port/" && break; sleep 0.1; done
+cpu3b=$(cpu_ticks)
+RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=s RP_DELAY_MS=$delay_ms wrk -t1 -c"$paced_connections" \
+  -d"${duration}s" -s "$root/bench/comments_post.lua" "http://127.0.0.1:$stub_port" \
+  >"$work/write-stub.txt" &
+writer=$!
+wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-stub.txt"
+wait "$writer"
+cpu4=$(cpu_ticks)
+kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
+stub_pid=
+stub_per_s=$(awk -v n="$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/write-stub.txt")" \
+  -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
+
 # CPU per request: a read from phase 1; an accepted post from phase 2, less its reads' share.
 reads_alone=$(rps "$work/read-alone.txt")
 reads_mixed=$(rps "$work/read-mixed.txt")
@@ -123,7 +173,13 @@ row() { printf "| %-32s | %14s | %16s | %14s | %18s |\n" "$@"; }
     "$(cores $((cpu2 - cpu1)))"
   row "reads + posts paced at $rate/s" "$(rps "$work/read-paced.txt")" "$paced_per_s" \
     "$(errors "$work/write-paced.txt")" "$(cores $((cpu3 - cpu2)))"
+  row "reads + the same posts to a stub" "$(rps "$work/read-stub.txt")" "($stub_per_s)" "-" \
+    "$(cores $((cpu4 - cpu3b)))"
   echo
+  echo "Reads while reelpress takes $rate comments/s: $(awk -v a="$(rps "$work/read-paced.txt")" \
+    -v b="$(rps "$work/read-stub.txt")" 'BEGIN { printf "%.0f", a / b * 100 }')% of the reads" \
+    "while the same posts go to a stub that only answers 303 (the load generators' own share" \
+    "of the cores taken out)."
   echo "Committed $committed comments in ${duration} s ($acknowledged acknowledged with 303); target >= 2000/s."
   echo "Server CPU per request: ${read_us} us per page read (a cache hit), ${post_us} us per accepted" \
     "comment, so one core takes about $(awk -v u="$post_us" 'BEGIN { printf "%.0f", 1e6 / u }') comments/s."

@@ -191,6 +191,14 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ki
     if (auto set = connection->execute("PRAGMA mmap_size = 1073741824"); !set) {
       return fail(std::move(set.error()));
     }
+    // Checkpoint every 8,192 pages (32 MB of log) instead of SQLite's 1,000. A burst of
+    // comments rewrites the same few pages (the tables' and indexes' last leaves) commit after
+    // commit; a checkpoint copies each page once however often it changed, and syncs twice.
+    // At 1,000 pages the checkpoints (their writes and fsyncs) took a quarter of the server's
+    // time per comment.
+    if (auto set = connection->execute("PRAGMA wal_autocheckpoint = 8192"); !set) {
+      return fail(std::move(set.error()));
+    }
   }
   // Savepoints and sorts spill to temporary files by default: a large import then makes a
   // write system call for every statement journal. Memory is cheap next to that.
