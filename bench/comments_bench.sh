@@ -74,7 +74,7 @@ errors() { local n; n=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\)/\1/p' 
 
 # 1. Reads alone.
 cpu0=$(cpu_ticks)
-wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-alone.txt"
+wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-alone.txt"
 cpu1=$(cpu_ticks)
 
 # 2. Writes and reads together.
@@ -82,7 +82,7 @@ before=$(count)
 RP_TOKEN=$token RP_ENTRY=$entry wrk -t1 -c"$connections" -d"${duration}s" \
   -s "$root/bench/comments_post.lua" "$base" >"$work/write.txt" &
 writer=$!
-wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-mixed.txt"
+wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-mixed.txt"
 wait "$writer"
 cpu2=$(cpu_ticks)
 after=$(count)
@@ -99,7 +99,7 @@ before_paced=$(count)
 RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=p RP_DELAY_MS=$delay_ms wrk -t1 -c"$paced_connections" \
   -d"${duration}s" -s "$root/bench/comments_post.lua" "$base" >"$work/write-paced.txt" &
 writer=$!
-wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-paced.txt"
+wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-paced.txt"
 wait "$writer"
 cpu3=$(cpu_ticks)
 paced_per_s=$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
@@ -142,7 +142,7 @@ RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=s RP_DELAY_MS=$delay_ms wrk -t1 -c"$paced
   -d"${duration}s" -s "$root/bench/comments_post.lua" "http://127.0.0.1:$stub_port" \
   >"$work/write-stub.txt" &
 writer=$!
-wrk -t1 -c"$connections" -d"${duration}s" "$base$entry_path" >"$work/read-stub.txt"
+wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-stub.txt"
 wait "$writer"
 cpu4=$(cpu_ticks)
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
@@ -159,22 +159,26 @@ post_us=$(awk -v c=$((cpu2 - cpu1)) -v t="$tick" -v r="$reads_mixed" -v d="$dura
   -v g="$read_us" -v n="$committed" 'BEGIN { printf "%.0f", (c / t - r * d * g / 1e6) / n * 1e6 }')
 cores() { awk -v c="$1" -v t="$tick" -v d="$duration" 'BEGIN { printf "%.2f", c / t / d }'; }
 
-row() { printf "| %-32s | %14s | %16s | %14s | %18s |\n" "$@"; }
+row() { printf "| %-32s | %14s | %11s | %16s | %14s | %18s |\n" "$@"; }
+p99() { wrk_p99_ms <"$1"; }
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no commit')," \
     "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server threads $threads," \
     "wrk 1 thread x $connections connections each, ${duration} s, journal $journal, synchronous NORMAL"
   echo
-  row "phase" "GET entry req/s" "POST accepted/s" "POST refused" "server CPU (cores)"
-  row "--------------------------------" "-------------:" "---------------:" "-------------:" "-----------------:"
-  row "reads alone" "$reads_alone" "-" "-" "$(cores $((cpu1 - cpu0)))"
-  row "reads + comment posts" "$reads_mixed" "$accepted_per_s" "$(errors "$work/write.txt")" \
-    "$(cores $((cpu2 - cpu1)))"
-  row "reads + posts paced at $rate/s" "$(rps "$work/read-paced.txt")" "$paced_per_s" \
-    "$(errors "$work/write-paced.txt")" "$(cores $((cpu3 - cpu2)))"
-  row "reads + the same posts to a stub" "$(rps "$work/read-stub.txt")" "($stub_per_s)" "-" \
-    "$(cores $((cpu4 - cpu3b)))"
+  row "phase" "GET entry req/s" "GET p99 ms" "POST accepted/s" "POST refused" "server CPU (cores)"
+  row "--------------------------------" "-------------:" "----------:" "---------------:" \
+    "-------------:" "-----------------:"
+  row "reads alone" "$reads_alone" "$(p99 "$work/read-alone.txt")" "-" "-" \
+    "$(cores $((cpu1 - cpu0)))"
+  row "reads + comment posts" "$reads_mixed" "$(p99 "$work/read-mixed.txt")" "$accepted_per_s" \
+    "$(errors "$work/write.txt")" "$(cores $((cpu2 - cpu1)))"
+  row "reads + posts paced at $rate/s" "$(rps "$work/read-paced.txt")" \
+    "$(p99 "$work/read-paced.txt")" "$paced_per_s" "$(errors "$work/write-paced.txt")" \
+    "$(cores $((cpu3 - cpu2)))"
+  row "reads + the same posts to a stub" "$(rps "$work/read-stub.txt")" \
+    "$(p99 "$work/read-stub.txt")" "($stub_per_s)" "-" "$(cores $((cpu4 - cpu3b)))"
   echo
   echo "Reads while reelpress takes $rate comments/s: $(awk -v a="$(rps "$work/read-paced.txt")" \
     -v b="$(rps "$work/read-stub.txt")" 'BEGIN { printf "%.0f", a / b * 100 }')% of the reads" \

@@ -25,3 +25,10 @@ start_server() {
   [[ -n $port ]] || { cat "$work/server.log" >&2; exit 1; }
   base="http://127.0.0.1:$port"
 }
+
+# The 99th percentile latency in milliseconds from `wrk --latency` output on standard input.
+wrk_p99_ms() {
+  awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
+       else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+       printf "%.2f", v }'
+}

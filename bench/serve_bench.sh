@@ -121,9 +121,7 @@ measure() {
   out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$url")
   local rps p99
   rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p' <<<"$out")
-  p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-        printf "%.2f", v }' <<<"$out")
+  p99=$(wrk_p99_ms <<<"$out")
   echo "$rps $p99"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
