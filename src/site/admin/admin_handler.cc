@@ -233,15 +233,54 @@ Response AdminHandler::page(Call* call, std::string_view template_name, const st
 
 Response AdminHandler::message(Call* call, int status, const std::string& heading,
                                std::vector<std::string> paragraphs, std::string back_url,
-                               std::string back_label) {
+                               std::string back_label,
+                               std::vector<std::pair<std::string, std::string>> kept) {
   mstch::array lines;
   for (std::string& p : paragraphs) lines.push_back(std::move(p));
+  mstch::array kept_view;
+  int n = 0;
+  for (auto& [name, text] : kept) {
+    const int rows = static_cast<int>(std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 2, 2, 20));
+    kept_view.push_back(mstch::map{
+        {"n", ++n}, {"name", std::move(name)}, {"text", std::move(text)}, {"rows", rows}});
+  }
+  const bool has_kept = !kept_view.empty();
   return page(call, "message", heading,
               mstch::map{{"heading", heading},
                          {"paragraphs", std::move(lines)},
                          {"back_url", std::move(back_url)},
-                         {"back_label", std::move(back_label)}},
+                         {"back_label", std::move(back_label)},
+                         {"kept", std::move(kept_view)},
+                         {"has_kept", has_kept}},
               status);
+}
+
+// The text fields of a refused form, to show back so that nothing typed is lost (a long
+// entry written while the session ran out). Not the tokens, passwords or choices.
+std::vector<std::pair<std::string, std::string>> AdminHandler::kept_fields(const Request& request) {
+  std::vector<std::pair<std::string, std::string>> kept;
+  auto keep = [&](std::string_view name, std::string_view value) {
+    static constexpr std::string_view kSkipped[] = {
+        "csrf", "password", "entry_password", "action", "id", "status", "kind", "body_format"};
+    if (util::trim(value).empty() || kept.size() >= 64) return;
+    for (std::string_view skipped : kSkipped) {
+      if (name == skipped) return;
+    }
+    kept.emplace_back(std::string(name), to_valid_utf8(value));
+  };
+  if (util::starts_with_ignoring_case(request.content_type, "multipart/form-data")) {
+    if (auto parts = parse_multipart(request.content_type, request.body)) {
+      for (const FormPart& part : *parts) {
+        if (!part.filename) keep(part.name, part.data);
+      }
+    }
+  } else {
+    for (const auto& [name, value] : parse_form_body(request.body, kMaxFormFields).fields) {
+      keep(name, value);
+    }
+  }
+  return kept;
 }
 
 // ---- Sign-in ------------------------------------------------------------------------------
@@ -354,12 +393,11 @@ Response AdminHandler::admin(const Request& request) {
       return site_.error_page(500);
     }
     if (request.method == Method::kPost) {
-      Response r = message(nullptr, 403, "You are not signed in",
-                           {"Your session ended (after 30 minutes without activity, 12 hours "
-                            "after signing in, or at sign-out), so nothing was changed.",
-                            "Sign in and send it again."},
-                           "/admin/sign-in", "Sign in");
-      return r;
+      return message(nullptr, 403, "You are not signed in",
+                     {"Your session ended (after 30 minutes without activity, 12 hours after "
+                      "signing in, or at sign-out), so nothing was changed.",
+                      "Sign in in another tab and send it again."},
+                     "/admin/sign-in", "Sign in", kept_fields(request));
     }
     std::string next = request.path;
     if (!request.query.empty()) next += "?" + request.query;
@@ -389,7 +427,8 @@ Response AdminHandler::admin(const Request& request) {
       return message(&call, 403, "This form cannot be accepted",
                      {"It did not carry this session's security token: it may come from "
                       "another site, or from a page shown before you last signed in.",
-                      "Nothing was changed. Go back, reload the page and send it again."});
+                      "Nothing was changed. Go back, reload the page and send it again."},
+                     "/admin/", "Back to the dashboard", kept_fields(request));
     }
     if (call.form.malformed || !call.form.not_utf8.empty()) {
       return message(&call, 400, "This form could not be read",

@@ -102,7 +102,9 @@ class AdminHandler final : public Handler {
                 mstch::map view, int status = 200);
   Response message(Call* call, int status, const std::string& heading,
                    std::vector<std::string> paragraphs, std::string back_url = "/admin/",
-                   std::string back_label = "Back to the dashboard");
+                   std::string back_label = "Back to the dashboard",
+                   std::vector<std::pair<std::string, std::string>> kept = {});
+  static std::vector<std::pair<std::string, std::string>> kept_fields(const Request& request);
   Response see_other(const std::string& location);
   bool secure() const;
   std::string cookie_name(std::string_view base) const;

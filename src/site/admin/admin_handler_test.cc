@@ -637,5 +637,26 @@ TEST_F(AdminHandlerTest, AnEntryListsChosenOrganizationsAndAPageSitsUnderItsPare
   EXPECT_EQ(loop.status, 400);
 }
 
+TEST_F(AdminHandlerTest, AnEntrySentAfterTheSessionEndedIsShownBackNotLost) {
+  Browser b = signed_in("ed");
+  clock_.advance(31 * 60);  // The editor wrote for over half an hour.
+  Response r = post(b, "/admin/entries/new",
+                    {{"csrf", csrf_},
+                     {"title", "Broadcast night"},
+                     {"kind", "article"},
+                     {"body", "Paragraph one.\n<script>alert(1)</script>"},
+                     {"status", "publish"},
+                     {"action", "save"}});
+  EXPECT_EQ(r.status, 403);
+  const std::string html = body(r);
+  EXPECT_NE(html.find("You are not signed in"), std::string::npos);
+  EXPECT_NE(html.find(">Broadcast night</textarea>"), std::string::npos);
+  EXPECT_NE(html.find("Paragraph one.\n&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(html.find(csrf_), std::string::npos);  // The old token is not shown back.
+  EXPECT_EQ(store_->list_entries({})->total, 0);
+}
+
 }  // namespace
 }  // namespace reelpress::site::admin
