@@ -12,7 +12,7 @@
 #      the site takes comments at that rate;
 #   4. the control for 3: the same paced posts sent to a stub (nginx answering 303) while wrk
 #      reads from reelpress, so that what the posting wrk itself takes from the readers on a
-#      small machine is not counted against the server.
+#      small machine is not counted against the server. 3 and 4 alternate PAIRS times (3).
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
@@ -21,7 +21,8 @@
 # Usage: bench/comments_bench.sh                   (builds with `make build`)
 #        BUILD=build-rel bench/comments_bench.sh   (another build directory)
 #        DURATION=5 CONNECTIONS=8 bench/comments_bench.sh
-# Needs: wrk and sqlite3 (scripts/install-deps --bench).
+#        PAIRS=5 bench/comments_bench.sh             (more runs of phases 3 and 4)
+# Needs: wrk, sqlite3 and nginx (scripts/install-deps --bench).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,7 @@ build=${BUILD:-build}
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-16}
 rate=${RATE:-2000}
+pairs=${PAIRS:-3}
 threads=${THREADS:-$(nproc)}
 results="$root/bench/results/comments.txt"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
@@ -91,24 +93,16 @@ posted=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/write.txt")
 acknowledged=$((posted - $(errors "$work/write.txt")))
 accepted_per_s=$(awk -v n="$committed" -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
 
-# 3. Reads while posts come at the target rate.
+# 3 and 4. Reads while posts come at the target rate (3), and its control (4): the same paced
+# posts sent to a stub (nginx answering every request with 303 and nothing else) while wrk
+# reads from reelpress. On a machine whose cores the two load generators share with the
+# server, the readers lose speed to the posting wrk too; the difference between 3 and 4 is
+# what taking the comments costs the readers. Read rates on a small shared machine swing by a
+# fifth between identical runs, so the two alternate PAIRS times and the table has medians.
 # Many connections, each waiting between posts; the wait leaves about 4 ms for the answer.
 paced_connections=64
 delay_ms=$(awk -v c="$paced_connections" -v r="$rate" 'BEGIN { printf "%d", c * 1000 / r - 4 }')
-before_paced=$(count)
-RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=p RP_DELAY_MS=$delay_ms wrk -t1 -c"$paced_connections" \
-  -d"${duration}s" -s "$root/bench/comments_post.lua" "$base" >"$work/write-paced.txt" &
-writer=$!
-wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-paced.txt"
-wait "$writer"
-cpu3=$(cpu_ticks)
-paced_per_s=$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
 journal=$(sqlite3 "$site/content.db" "PRAGMA journal_mode")
-
-# 4. The control for phase 3: the same paced posts, sent to a stub (nginx answering every
-# request with 303 and nothing else) while wrk reads from reelpress. On a machine whose cores
-# the two load generators share with the server, the readers lose speed to the posting wrk
-# too; the difference between phases 3 and 4 is what taking the comments costs the readers.
 nginx_bin=${NGINX:-/usr/sbin/nginx}
 stub_port=$((port + 1))
 while (exec 3<>"/dev/tcp/127.0.0.1/$stub_port") 2>/dev/null; do stub_port=$((stub_port + 1)); done
@@ -137,18 +131,44 @@ CONF
 "$nginx_bin" -p "$work/stub" -c "$work/stub/nginx.conf" &
 stub_pid=$!
 for _ in $(seq 50); do curl -so /dev/null "http://127.0.0.1:$stub_port/" && break; sleep 0.1; done
-cpu3b=$(cpu_ticks)
-RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=s RP_DELAY_MS=$delay_ms wrk -t1 -c"$paced_connections" \
-  -d"${duration}s" -s "$root/bench/comments_post.lua" "http://127.0.0.1:$stub_port" \
-  >"$work/write-stub.txt" &
-writer=$!
-wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-stub.txt"
-wait "$writer"
-cpu4=$(cpu_ticks)
+
+# Posts at the paced rate to $1 while wrk reads the entry page; outputs in $2-write.txt and
+# $2-read.txt. RP_RUN keeps every body different from every other run's.
+paced_run() {
+  RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=$2 RP_DELAY_MS=$delay_ms wrk -t1 \
+    -c"$paced_connections" -d"${duration}s" -s "$root/bench/comments_post.lua" "$1" \
+    >"$work/$2-write.txt" &
+  local writer=$!
+  wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/$2-read.txt"
+  wait "$writer"
+}
+paced_cpu=0
+stub_cpu=0
+: >"$work/pairs.txt"
+for pair in $(seq "$pairs"); do
+  before_paced=$(count)
+  c0=$(cpu_ticks)
+  paced_run "$base" "paced$pair"
+  c1=$(cpu_ticks)
+  paced_run "http://127.0.0.1:$stub_port" "stub$pair"
+  c2=$(cpu_ticks)
+  paced_cpu=$((paced_cpu + c1 - c0))
+  stub_cpu=$((stub_cpu + c2 - c1))
+  # One line per pair: reads, p99 and accepted posts/s with reelpress; the same with the stub.
+  echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
+    "$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')" \
+    "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
+    "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/stub$pair-write.txt" |
+      awk -v d="$duration" '{ printf "%.0f", $1 / d }')" \
+    "$(errors "$work/paced$pair-write.txt")" >>"$work/pairs.txt"
+done
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
 stub_pid=
-stub_per_s=$(awk -v n="$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/write-stub.txt")" \
-  -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
+median_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | sort -g |
+  awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio_median=$(awk '{ printf "%.1f\n", $1 / $4 * 100 }' "$work/pairs.txt" | sort -g |
+  awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+ratios=$(awk '{ printf "%s%.0f%%", (NR > 1 ? ", " : ""), $1 / $4 * 100 }' "$work/pairs.txt")
 
 # CPU per request: a read from phase 1; an accepted post from phase 2, less its reads' share.
 reads_alone=$(rps "$work/read-alone.txt")
@@ -174,16 +194,15 @@ p99() { wrk_p99_ms <"$1"; }
     "$(cores $((cpu1 - cpu0)))"
   row "reads + comment posts" "$reads_mixed" "$(p99 "$work/read-mixed.txt")" "$accepted_per_s" \
     "$(errors "$work/write.txt")" "$(cores $((cpu2 - cpu1)))"
-  row "reads + posts paced at $rate/s" "$(rps "$work/read-paced.txt")" \
-    "$(p99 "$work/read-paced.txt")" "$paced_per_s" "$(errors "$work/write-paced.txt")" \
-    "$(cores $((cpu3 - cpu2)))"
-  row "reads + the same posts to a stub" "$(rps "$work/read-stub.txt")" \
-    "$(p99 "$work/read-stub.txt")" "($stub_per_s)" "-" "$(cores $((cpu4 - cpu3b)))"
+  row "reads + posts paced at $rate/s" "$(median_of 1)" "$(median_of 2)" "$(median_of 3)" \
+    "$(awk '{ n += $7 } END { print n + 0 }' "$work/pairs.txt")" \
+    "$(cores $((paced_cpu / pairs)))"
+  row "reads + the same posts to a stub" "$(median_of 4)" "$(median_of 5)" "($(median_of 6))" "-" \
+    "$(cores $((stub_cpu / pairs)))"
   echo
-  echo "Reads while reelpress takes $rate comments/s: $(awk -v a="$(rps "$work/read-paced.txt")" \
-    -v b="$(rps "$work/read-stub.txt")" 'BEGIN { printf "%.0f", a / b * 100 }')% of the reads" \
-    "while the same posts go to a stub that only answers 303 (the load generators' own share" \
-    "of the cores taken out)."
+  echo "Reads while reelpress takes $rate comments/s: $ratio_median% (median of $pairs pairs:" \
+    "$ratios) of the reads while the same posts go to a stub that only answers 303 (the load" \
+    "generators' own share of the cores taken out). Paced rows: medians of $pairs runs."
   echo "Committed $committed comments in ${duration} s ($acknowledged acknowledged with 303); target >= 2000/s."
   echo "Server CPU per request: ${read_us} us per page read (a cache hit), ${post_us} us per accepted" \
     "comment, so one core takes about $(awk -v u="$post_us" 'BEGIN { printf "%.0f", 1e6 / u }') comments/s."
