@@ -38,6 +38,13 @@ inline std::optional<content::Id> parse_id(std::string_view text) {
   return static_cast<content::Id>(*n);
 }
 
+// Whether `text` has a control character or a space: none may be part of a path that goes into
+// a Location header.
+inline bool has_control_or_space(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+}
+
 inline bool too_long(std::string_view text, std::size_t chars) {
   return util::code_points(text) > chars;
 }

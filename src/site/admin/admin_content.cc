@@ -506,14 +506,16 @@ Response AdminHandler::redirects(Call& call) {
     to = trimmed(call.form, "to");
     // Paths as a browser asks for them: absolute, without host or query.
     if (!from.starts_with('/') || from.starts_with("//") || from.find('?') != std::string::npos ||
-        from.find('#') != std::string::npos || too_long(from, 2000)) {
+        from.find('#') != std::string::npos || has_control_or_space(from) || too_long(from, 2000)) {
       errors.push_back("The old address must be a path on this site, like /old-page/.");
     } else if (from.starts_with("/admin/")) {
       errors.push_back("The admin's own addresses cannot be redirected.");
     }
     content::Redirect redirect;
     redirect.from_path = from;
-    if (const auto entry = parse_id(to)) {
+    if (has_control_or_space(to)) {
+      errors.push_back("The new address cannot hold spaces or control characters.");
+    } else if (const auto entry = parse_id(to)) {
       if (!store_.entry_by_id(*entry)) errors.push_back("There is no entry " + to + ".");
       redirect.entry_id = entry;
     } else if ((to.starts_with('/') && !to.starts_with("//")) || to.starts_with("https://") ||

@@ -80,7 +80,8 @@ bool same_secret(std::string_view a, std::string_view b) {
 // Where to go after signing in: an admin path of this site only (never "//host" or a URL).
 std::string safe_next(std::string_view next) {
   if (next.starts_with("/admin/") && next.find("//") == std::string_view::npos &&
-      next.find('\\') == std::string_view::npos && util::is_valid_utf8(next)) {
+      next.find('\\') == std::string_view::npos && !has_control_or_space(next) &&
+      util::is_valid_utf8(next)) {
     return std::string(next);
   }
   return "/admin/";

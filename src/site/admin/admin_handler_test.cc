@@ -658,5 +658,40 @@ TEST_F(AdminHandlerTest, AnEntrySentAfterTheSessionEndedIsShownBackNotLost) {
   EXPECT_EQ(store_->list_entries({})->total, 0);
 }
 
+TEST_F(AdminHandlerTest, NoControlCharacterReachesALocationHeader) {
+  Browser b;
+  get(b, "/admin/sign-in");
+  Response in = post(b, "/admin/sign-in",
+                     {{"csrf", csrf_of(last_html_)},
+                      {"login", "ed"},
+                      {"password", std::string(kPassword)},
+                      {"next", "/admin/x\r\nSet-Cookie: stolen=1"}});
+  ASSERT_EQ(in.status, 303);
+  EXPECT_EQ(header(in, "Location"), "/admin/");
+  for (const char* next : {"//evil.example/admin/", "https://evil.example/", "/admin/\\\\evil"}) {
+    get(b, "/admin/sign-in");
+    // Signed in already: the form still answers, and a bad next still leads home.
+    Response again = post(b, "/admin/sign-in",
+                          {{"csrf", csrf_of(last_html_)},
+                           {"login", "ed"},
+                           {"password", std::string(kPassword)},
+                           {"next", next}});
+    EXPECT_EQ(header(again, "Location"), "/admin/") << next;
+  }
+  Browser ed = signed_in("ed");
+  EXPECT_EQ(post(ed, "/admin/redirects/",
+                 {{"csrf", csrf_},
+                  {"action", "add"},
+                  {"from", "/old/"},
+                  {"to", "/new/\r\nSet-Cookie: stolen=1"}})
+                .status,
+            400);
+  EXPECT_EQ(post(ed, "/admin/redirects/",
+                 {{"csrf", csrf_}, {"action", "add"}, {"from", "/old page/"}, {"to", "/new/"}})
+                .status,
+            400);
+  EXPECT_TRUE(store_->redirects()->empty());
+}
+
 }  // namespace
 }  // namespace reelpress::site::admin
