@@ -103,34 +103,9 @@ accepted_per_s=$(awk -v n="$committed" -v d="$duration" 'BEGIN { printf "%.0f", 
 paced_connections=64
 delay_ms=$(awk -v c="$paced_connections" -v r="$rate" 'BEGIN { printf "%d", c * 1000 / r - 4 }')
 journal=$(sqlite3 "$site/content.db" "PRAGMA journal_mode")
-nginx_bin=${NGINX:-/usr/sbin/nginx}
-stub_port=$((port + 1))
-while (exec 3<>"/dev/tcp/127.0.0.1/$stub_port") 2>/dev/null; do stub_port=$((stub_port + 1)); done
-mkdir -p "$work/stub"
-cat >"$work/stub/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/stub/nginx.pid;
-error_log $work/stub/error.log;
-$( [[ $(id -u) == 0 ]] && echo "user root;" )
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/stub/body;
-  proxy_temp_path $work/stub/proxy;
-  fastcgi_temp_path $work/stub/fastcgi;
-  uwsgi_temp_path $work/stub/uwsgi;
-  scgi_temp_path $work/stub/scgi;
-  server {
-    listen 127.0.0.1:$stub_port;
-    location / { return 303 /; }
-  }
-}
-CONF
-"$nginx_bin" -p "$work/stub" -c "$work/stub/nginx.conf" &
-stub_pid=$!
-for _ in $(seq 50); do curl -so /dev/null "http://127.0.0.1:$stub_port/" && break; sleep 0.1; done
+stub_port=$(free_port_after "$port")
+start_nginx "$work/stub" 1 "$stub_port" "location / { return 303 /; }"
+stub_pid=$started_nginx_pid
 
 # Posts at the paced rate to $1 while wrk reads the entry page; outputs in $2-write.txt and
 # $2-read.txt. RP_RUN keeps every body different from every other run's.

@@ -32,3 +32,51 @@ wrk_p99_ms() {
        else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
        printf "%.2f", v }'
 }
+
+# A free loopback port above $1.
+free_port_after() {
+  local p=$(($1 + 1))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
+# start_nginx DIR WORKERS PORT DIRECTIVES: nginx (Debian's, or $NGINX) in the background on
+# 127.0.0.1:PORT, its files under DIR, the server block holding DIRECTIVES: access log off,
+# sendfile, long keep-alive. Sets $started_nginx_pid once it answers.
+start_nginx() {
+  local dir=$1 workers=$2 port=$3 directives=$4
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes $workers;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+$( [[ $(id -u) == 0 ]] && echo "user root;" )
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  default_type text/html;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    $directives
+  }
+}
+CONF
+  "${NGINX:-/usr/sbin/nginx}" -p "$dir" -c "$dir/nginx.conf" &
+  started_nginx_pid=$!
+  for _ in $(seq 50); do
+    curl -so /dev/null "http://127.0.0.1:$port/" && return 0
+    sleep 0.1
+  done
+  echo "nginx did not start: $(cat "$dir/error.log" 2>/dev/null)" >&2
+  return 1
+}

@@ -76,38 +76,9 @@ for path in "$entry_path" / "$category_path"; do
   curl -sf "$base$path" -o "$docroot${path}index.html"
 done
 
-nginx_port=$((port + 1))
-while (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null; do nginx_port=$((nginx_port + 1)); done
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes $cores;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-$( [[ $(id -u) == 0 ]] && echo "user root;" )
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  keepalive_timeout 65;
-  default_type text/html;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $docroot;
-    charset utf-8;
-  }
-}
-CONF
-"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/" >/dev/null && break; sleep 0.1; done
+nginx_port=$(free_port_after "$port")
+start_nginx "$work/nginx" "$cores" "$nginx_port" "root $docroot; charset utf-8;"
+nginx_pid=$started_nginx_pid
 nginx_base="http://127.0.0.1:$nginx_port"
 for path in "$entry_path" / "$category_path"; do
   cmp -s <(curl -sf "$base$path") <(curl -sf "$nginx_base$path") ||

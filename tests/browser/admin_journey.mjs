@@ -6,24 +6,19 @@
 // Run through tests/browser/run, which installs what is missing and sets REELPRESS_BINARY.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { launchOptions, serve } from './support.mjs';
+import { demoSite } from './support.mjs';
 
 const binary = process.env.REELPRESS_BINARY;
 const password = 'broadcast night 2011';
 const introduction = '/episodes/the-well-keepers/the-well-keepers/101/';
 
-let dir;
 let site;
-let server;
 let base;
 let browser;
+let stop;
 
 // A 2x2 grey GIF, as libvips writes one.
 const still = '4749463839610200020080000047704cc8c8c821ff0b4e45545343415045322e300301000000' +
@@ -36,24 +31,19 @@ function utcFieldValue(date) {
 
 before(async () => {
   assert.ok(binary, 'REELPRESS_BINARY must name the reelpress binary');
-  dir = mkdtempSync(join(tmpdir(), 'reelpress-admin-'));
-  site = join(dir, 'site');
-  execFileSync(binary, ['init', site, '--demo']);
-  execFileSync(binary, ['user', 'add', site, 'producer', '--role', 'administrator', '--name',
-    'The Producer'], { input: `${password}\n` });
-  // A reader's comment waiting for moderation, as the public form leaves it.
-  execFileSync('sqlite3', [join(site, 'content.db'),
-    "INSERT INTO comments (entry_id, author_name, author_email, author_url, body_html, status, " +
-    "created_at) VALUES (101, 'Waiting Reader', '', '', '<p>Please show this film again.</p>', " +
-    "'pending', unixepoch())"]);
-  ({ child: server, base } = await serve(binary, site));
-  browser = await chromium.launch(launchOptions());
+  ({ site, base, browser, stop } = await demoSite(binary, 'reelpress-admin-', (dir) => {
+    execFileSync(binary, ['user', 'add', dir, 'producer', '--role', 'administrator', '--name',
+      'The Producer'], { input: `${password}\n` });
+    // A reader's comment waiting for moderation, as the public form leaves it.
+    execFileSync('sqlite3', [join(dir, 'content.db'),
+      "INSERT INTO comments (entry_id, author_name, author_email, author_url, body_html, status, " +
+      "created_at) VALUES (101, 'Waiting Reader', '', '', '<p>Please show this film again.</p>', " +
+      "'pending', unixepoch())"]);
+  }));
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stop?.();
 });
 
 test('an editor runs the site from a browser without JavaScript', async () => {

@@ -5,24 +5,20 @@
 // Run through tests/browser/run, which installs what is missing and sets REELPRESS_BINARY.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { launchOptions, serve } from './support.mjs';
+import { demoSite } from './support.mjs';
 
 const binary = process.env.REELPRESS_BINARY;
 const introduction = '/episodes/the-well-keepers/the-well-keepers/101/';
 const organizations = '/episodes/the-well-keepers/the-well-keepers-organizations/102/';
 
-let dir;
 let site;
-let server;
 let base;
 let browser;
+let stop;
 
 function pendingList() {
   return execFileSync(binary, ['comments', site, 'list', '--status', 'pending', '--limit', '0'], {
@@ -32,20 +28,15 @@ function pendingList() {
 
 before(async () => {
   assert.ok(binary, 'REELPRESS_BINARY must name the reelpress binary');
-  dir = mkdtempSync(join(tmpdir(), 'reelpress-browser-'));
-  site = join(dir, 'site');
-  execFileSync(binary, ['init', site, '--demo']);
-  // A person takes longer than a second; the default (3 s) would only make the test slower.
-  const toml = join(site, 'site.toml');
-  writeFileSync(toml, readFileSync(toml, 'utf8').replace(/min_fill_seconds = \d+/, 'min_fill_seconds = 1'));
-  ({ child: server, base } = await serve(binary, site));
-  browser = await chromium.launch(launchOptions());
+  ({ site, base, browser, stop } = await demoSite(binary, 'reelpress-browser-', (dir) => {
+    // A person takes longer than a second; the default (3 s) would only make the test slower.
+    const toml = join(dir, 'site.toml');
+    writeFileSync(toml, readFileSync(toml, 'utf8').replace(/min_fill_seconds = \d+/, 'min_fill_seconds = 1'));
+  }));
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stop?.();
 });
 
 test('a comment posted with JavaScript off awaits moderation', async () => {

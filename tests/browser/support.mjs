@@ -1,5 +1,10 @@
 // What the browser tests share: starting the real server, and how Chromium is launched.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
 
 // Starts `reelpress serve` on a free port and resolves with its address, read from the first
 // line it prints ("reelpress: serving DIR at http://127.0.0.1:PORT/").
@@ -32,4 +37,22 @@ export function launchOptions() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
       '--disable-background-networking'],
   };
+}
+
+// A demo site in a new temporary folder, prepared by `prepare(site)` (which may write to it
+// with the binary or sqlite3), served, and Chromium launched. Returns what the tests use and
+// a stop() for after().
+export async function demoSite(binary, prefix, prepare = () => {}) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const site = join(dir, 'site');
+  execFileSync(binary, ['init', site, '--demo']);
+  prepare(site);
+  const { child, base } = await serve(binary, site);
+  const browser = await chromium.launch(launchOptions());
+  const stop = async () => {
+    await browser.close();
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { site, base, browser, stop };
 }
