@@ -16,18 +16,6 @@ namespace {
 constexpr std::size_t kTokenBytes = 32;
 constexpr std::string_view kWrongLogin = "Wrong login or password.";
 
-std::string random_token() {
-  std::array<unsigned char, kTokenBytes> bytes;
-  randombytes_buf(bytes.data(), bytes.size());
-  std::string out(sodium_base64_ENCODED_LEN(kTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.size() - 1);  // The terminating NUL.
-  sodium_memzero(bytes.data(), bytes.size());
-  return out;
-}
-
 // A hash that verifies no password, checked when the login is unknown so that a wrong login
 // takes as long as a wrong password (made once, with today's parameters).
 const std::string& decoy_hash() {
@@ -39,6 +27,18 @@ const std::string& decoy_hash() {
 }
 
 }  // namespace
+
+std::string random_token() {
+  std::array<unsigned char, kTokenBytes> bytes;
+  randombytes_buf(bytes.data(), bytes.size());
+  std::string out(sodium_base64_ENCODED_LEN(kTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.size() - 1);  // The terminating NUL.
+  sodium_memzero(bytes.data(), bytes.size());
+  return out;
+}
 
 std::string token_hash(std::string_view token) {
   std::string out(crypto_generichash_BYTES, '\0');

@@ -83,6 +83,9 @@ class Sessions {
   const SessionPolicy policy_;
 };
 
+// 32 random bytes (libsodium) in base64url, 43 characters: session and CSRF tokens.
+std::string random_token();
+
 // The stored form of a token: its BLAKE2b-256 hash, as raw bytes.
 std::string token_hash(std::string_view token);
 

@@ -33,6 +33,7 @@ constexpr std::string_view kPrefix = "/admin";
 constexpr std::string_view kSessionCookie = "rp_session";
 constexpr std::string_view kSignInCookie = "rp_signin";
 constexpr std::string_view kCsrfField = "csrf";
+constexpr std::string_view kStylesheet = "admin.css";
 constexpr std::string_view kHtml = "text/html; charset=utf-8";
 constexpr std::string_view kNoStore = "no-store";
 constexpr std::string_view kCsp =
@@ -61,18 +62,6 @@ std::string_view cookie_value(std::string_view header, std::string_view name) {
   return {};
 }
 
-std::string random_value() {
-  unsigned char bytes[24];
-  randombytes_buf(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
 bool same_secret(std::string_view a, std::string_view b) {
   return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -96,13 +85,9 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
+// "2011-07-12T20:00", as a datetime-local field holds it (UTC); empty for no time.
 std::string datetime_local(util::UnixTime t) {
-  if (t == 0) return "";
-  const util::CivilTime c = util::to_civil(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d", c.year, c.month, c.day, c.hour,
-                c.minute);
-  return buf;
+  return t == 0 ? std::string() : util::format_iso_time(t).substr(0, 16);
 }
 
 std::string shown_time(util::UnixTime t) {
@@ -150,7 +135,14 @@ AdminHandler::AdminHandler(store::Store& store, SiteHandler& site, const util::C
       options_(std::move(options)),
       theme_(std::move(theme)),
       sessions_(store, clock, options_.sessions),
-      sign_in_limiter_(clock) {}
+      sign_in_limiter_(clock) {
+  // The admin's one asset, its stylesheet, compressed once rather than for each request.
+  if (const render::Asset* css = theme_->asset(kStylesheet)) {
+    stylesheet_ = make_body(css->bytes, 0, true);
+    stylesheet_type_ = css->content_type;
+    stylesheet_url_ = "/admin/assets/" + std::string(kStylesheet) + "?v=" + css->version;
+  }
+}
 
 Response AdminHandler::handle(const Request& request) {
   const std::string_view path = request.path;
@@ -167,6 +159,11 @@ std::string AdminHandler::cookie_name(std::string_view base) const {
   return secure() ? "__Host-" + std::string(base) : std::string(base);
 }
 
+std::string AdminHandler::set_cookie(std::string_view base, std::string_view value) const {
+  return cookie_name(base) + "=" + std::string(value) + (value.empty() ? "; Max-Age=0" : "") +
+         "; Path=/; HttpOnly; SameSite=Strict" + (secure() ? "; Secure" : "");
+}
+
 Response AdminHandler::see_other(const std::string& location) {
   Response r;
   r.status = 303;
@@ -181,8 +178,7 @@ Response AdminHandler::page(Call* call, std::string_view template_name, const st
   auto settings = site_.settings();
   view["title"] = title;
   view["site_title"] = settings->title;
-  const render::Asset* css = theme_->asset("admin.css");
-  view["css_url"] = std::string("/admin/assets/admin.css?v=") + (css ? css->version : "");
+  view["css_url"] = stylesheet_url_;
   if (call != nullptr) {
     const content::User& u = call->user();
     view["user"] = mstch::map{
@@ -286,34 +282,31 @@ std::vector<std::pair<std::string, std::string>> AdminHandler::kept_fields(const
 
 // ---- Sign-in ------------------------------------------------------------------------------
 
-Response AdminHandler::sign_in_page(const Request& request, int status, std::string_view problem,
-                                    std::string_view login, std::string_view next) {
+Response AdminHandler::sign_in_page(int status, std::string_view problem, std::string_view login,
+                                    std::string_view next) {
   // A fresh double-submit value for every form shown: the POST must carry it in the form and
   // in the cookie, which another site can neither read nor set.
-  const std::string csrf = random_value();
+  const std::string csrf = auth::random_token();
   Response r = page(nullptr, "sign_in", "Sign in",
                     mstch::map{{"problem", std::string(problem)},
                                {"login", std::string(login)},
                                {"next", safe_next(next)},
                                {"signin_csrf", csrf}},
                     status);
-  (void)request;
-  r.headers.emplace_back("Set-Cookie", cookie_name(kSignInCookie) + "=" + csrf +
-                                           "; Path=/; HttpOnly; SameSite=Strict" +
-                                           (secure() ? "; Secure" : ""));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, csrf));
   return r;
 }
 
 Response AdminHandler::sign_in(const Request& request) {
   if (request.method != Method::kPost) {
-    return sign_in_page(request, 200, "", "", util::form_value(request.query, "next").value_or(""));
+    return sign_in_page(200, "", "", util::form_value(request.query, "next").value_or(""));
   }
   const ParsedForm form = parse_form_body(request.body);
   const std::string_view login = util::trim(form.value("login"));
   const std::string_view next = form.value("next");
   if (!same_secret(form.value(kCsrfField),
                    cookie_value(request.cookie, cookie_name(kSignInCookie)))) {
-    return sign_in_page(request, 403,
+    return sign_in_page(403,
                         "The sign-in form had expired or did not come from this site. Please "
                         "sign in again.",
                         login, next);
@@ -321,7 +314,7 @@ Response AdminHandler::sign_in(const Request& request) {
   const RateDecision decision =
       sign_in_limiter_.admit(request.client_address, options_.sign_ins_per_minute);
   if (!decision.allowed) {
-    Response r = sign_in_page(request, 429,
+    Response r = sign_in_page(429,
                               "Too many sign-in attempts from this connection. Wait a minute "
                               "and try again.",
                               login, next);
@@ -331,25 +324,21 @@ Response AdminHandler::sign_in(const Request& request) {
   auto in = sessions_.sign_in(login, form.value("password"));
   if (!in) {
     switch (in.error().code) {
-      case ErrorCode::kPermissionDenied:
-        return sign_in_page(request, 403, in.error().message, login, next);
+      case ErrorCode::kPermissionDenied: return sign_in_page(403, in.error().message, login, next);
       case ErrorCode::kUnavailable: {
-        Response r = sign_in_page(request, 429, in.error().message, login, next);
+        Response r = sign_in_page(429, in.error().message, login, next);
         r.headers.emplace_back("Retry-After", "3600");
         return r;
       }
       default:
         std::cerr << "reelpress: sign-in failed: " << in.error().describe() << "\n";
-        return sign_in_page(request, 500, "Signing in failed on the server. Try again later.",
-                            login, next);
+        return sign_in_page(500, "Signing in failed on the server. Try again later.", login, next);
     }
   }
   Response r = see_other(safe_next(next));
-  const std::string attributes =
-      "; Path=/; HttpOnly; SameSite=Strict" + std::string(secure() ? "; Secure" : "");
   // The session cookie last: some clients keep only one Set-Cookie per response.
-  r.headers.emplace_back("Set-Cookie", cookie_name(kSignInCookie) + "=; Max-Age=0" + attributes);
-  r.headers.emplace_back("Set-Cookie", cookie_name(kSessionCookie) + "=" + in->token + attributes);
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, ""));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, in->token));
   return r;
 }
 
@@ -360,9 +349,7 @@ Response AdminHandler::sign_out(Call& call) {
     return message(&call, 500, "Signing out failed", {"Try again."});
   }
   Response r = see_other("/admin/sign-in");
-  r.headers.emplace_back("Set-Cookie", cookie_name(kSessionCookie) +
-                                           "=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict" +
-                                           (secure() ? "; Secure" : ""));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, ""));
   return r;
 }
 
@@ -377,12 +364,13 @@ Response AdminHandler::admin(const Request& request) {
     return r;
   }
   if (sub.starts_with("/assets/")) {
-    const render::Asset* asset = theme_->asset(std::string_view(sub).substr(8));
-    if (asset == nullptr || request.method == Method::kPost) return site_.error_page(404);
+    if (sub.substr(8) != kStylesheet || !stylesheet_ || request.method == Method::kPost) {
+      return site_.error_page(404);
+    }
     Response r;
-    r.content_type = asset->content_type;
+    r.content_type = stylesheet_type_;
     r.cache_control = "public, max-age=31536000, immutable";
-    r.body = make_body(asset->bytes, 0, true);
+    r.body = stylesheet_;
     return r;
   }
   if (sub == "/sign-in") return sign_in(request);

@@ -66,8 +66,8 @@ class AdminHandler final : public Handler {
                std::shared_ptr<const render::Theme> theme);
 
   Response admin(const Request& request);
-  Response sign_in_page(const Request& request, int status, std::string_view problem,
-                        std::string_view login, std::string_view next);
+  Response sign_in_page(int status, std::string_view problem, std::string_view login,
+                        std::string_view next);
   Response sign_in(const Request& request);
   Response sign_out(Call& call);
   Response route(Call& call);
@@ -108,6 +108,8 @@ class AdminHandler final : public Handler {
   Response see_other(const std::string& location);
   bool secure() const;
   std::string cookie_name(std::string_view base) const;
+  // A Set-Cookie value for cookie `base` (named by cookie_name); an empty value deletes it.
+  std::string set_cookie(std::string_view base, std::string_view value) const;
 
   store::Store& store_;
   SiteHandler& site_;
@@ -116,6 +118,9 @@ class AdminHandler final : public Handler {
   std::shared_ptr<const render::Theme> theme_;
   auth::Sessions sessions_;
   RateLimiter sign_in_limiter_;
+  std::shared_ptr<const Body> stylesheet_;  // Null if the theme had none.
+  std::string stylesheet_type_;             // content_type views it: it outlives responses.
+  std::string stylesheet_url_;
 };
 
 }  // namespace reelpress::site::admin

@@ -693,5 +693,22 @@ TEST_F(AdminHandlerTest, NoControlCharacterReachesALocationHeader) {
   EXPECT_TRUE(store_->redirects()->empty());
 }
 
+TEST_F(AdminHandlerTest, TheStylesheetIsServedOnceCompressedAndNothingElseUnderAssets) {
+  Browser b;
+  const std::string html = body(get(b, "/admin/sign-in"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      html, m, std::regex(R"re(href="(/admin/assets/admin\.css\?v=[0-9a-f]+)")re")));
+  Response css = get(b, m[1].str());
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(css.cache_control, "public, max-age=31536000, immutable");
+  ASSERT_TRUE(css.body);
+  EXPECT_FALSE(css.body->gzip.empty());
+  EXPECT_EQ(get(b, m[1].str()).body, css.body);  // The same bytes, not made again.
+  EXPECT_EQ(get(b, "/admin/assets/other.css").status, 404);
+  EXPECT_EQ(get(b, "/admin/assets/../admin.css").status, 404);
+}
+
 }  // namespace
 }  // namespace reelpress::site::admin
