@@ -88,6 +88,7 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
                                                  util::SystemClock::instance(), admin_options);
   if (!admin) return report(admin.error());
 
+  options.upload_path = std::string(site::admin::AdminHandler::kUploadPath);
   server::HttpServer server(**admin, options);
   if (auto s = server.start(); !s) return report(s.error());
   std::cout << "reelpress: serving " << dir << " at http://" << server.endpoint() << "/"

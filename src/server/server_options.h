@@ -28,10 +28,10 @@ struct ServerOptions {
   size_t header_limit = 16 * 1024;
   // Request body (forms); larger bodies get 413 and the connection is closed.
   size_t body_limit = 1024 * 1024;
-  // Uploads (the admin's media form, requests whose path starts with upload_path) may send
-  // bodies up to upload_body_limit, within upload_timeout; everything else keeps body_limit
-  // and request_timeout. Empty upload_path: no exceptions.
-  std::string upload_path = "/admin/media/";
+  // Uploads (requests whose path starts with upload_path: the admin's media form, set by the
+  // command that serves) may send bodies up to upload_body_limit, within upload_timeout;
+  // everything else keeps body_limit and request_timeout. Empty upload_path: no exceptions.
+  std::string upload_path;
   size_t upload_body_limit = 32 * 1024 * 1024;
   std::chrono::seconds upload_timeout{300};
   // The whole request (header and body) must arrive within this time of its first byte, and

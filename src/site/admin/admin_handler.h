@@ -39,6 +39,10 @@ namespace reelpress::site::admin {
 
 class AdminHandler final : public Handler {
  public:
+  // Where the media form posts: the server lets bodies sent here be larger than forms'
+  // (ServerOptions::upload_path).
+  static constexpr std::string_view kUploadPath = "/admin/media/";
+
   struct Options {
     // site.toml, which the settings page rewrites (the serving process also watches it).
     // Empty: settings cannot be changed from the admin.
