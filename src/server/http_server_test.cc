@@ -80,6 +80,36 @@ class FakeHandler : public site::Handler {
     return response;
   }
 
+  // POST /later is answered from the test's thread (as a form post is from the store's
+  // writer): handle_async() keeps the reply for reply_later(). POST /later-throw throws.
+  bool replies_later(const site::Request& request) const override {
+    return request.path.starts_with("/later");
+  }
+  void handle_async(const site::Request& request, site::Reply reply) override {
+    if (request.path == "/later-throw") throw std::runtime_error("could not queue the write");
+    std::lock_guard lock(hold_mutex_);
+    later_body_ = request.body;
+    later_ = std::move(reply);
+    hold_changed_.notify_all();
+  }
+  // Waits until a request to /later is waiting for its reply; false after 5 s.
+  bool wait_until_later() {
+    std::unique_lock lock(hold_mutex_);
+    return hold_changed_.wait_for(lock, 5s, [this] { return later_ != nullptr; });
+  }
+  // Replies to the waiting /later request from the calling thread.
+  void reply_later() {
+    site::Reply reply;
+    site::Response response;
+    {
+      std::lock_guard lock(hold_mutex_);
+      reply = std::move(later_);
+      later_ = nullptr;
+      response.body = site::make_body("later " + later_body_, 0, false);
+    }
+    reply(std::move(response));
+  }
+
   site::Response error_page(int status) override {
     site::Response response;
     response.status = status;
@@ -107,6 +137,8 @@ class FakeHandler : public site::Handler {
   std::condition_variable hold_changed_;
   bool held_ = false;
   bool released_ = false;
+  site::Reply later_;
+  std::string later_body_;
   std::shared_ptr<const site::Body> big_;
   std::atomic<int> calls_{0};
 };
@@ -274,6 +306,59 @@ TEST(HttpServer, ABlockedFormPostDoesNotHoldUpReadsOnItsWorker) {
   auto next = poster.get("/big");
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
+}
+
+// No form pool and one worker: a post whose handler replies later, from another thread,
+// leaves the worker free for reads meanwhile, and its answer reaches its connection.
+TEST(HttpServer, APostAnsweredLaterFromAnotherThreadDoesNotHoldUpItsWorker) {
+  ServerOptions options = test_options();
+  options.threads = 1;
+  options.form_threads = 0;
+  RunningServer s(options);
+  Client poster(s.port());
+  poster.send("POST /later HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(s.handler().wait_until_later());
+
+  Client reader(s.port());
+  for (int i = 0; i < 3; ++i) {
+    auto page = reader.get("/big");
+    ASSERT_TRUE(page) << "a read waited for the post's reply";
+    EXPECT_EQ(page->status, 200);
+  }
+  std::thread replier([&] { s.handler().reply_later(); });
+  replier.join();
+  auto posted = poster.read();
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 200);
+  EXPECT_EQ(posted->body, "later hello");
+  auto next = poster.get("/big");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST(HttpServer, AHandlerThatThrowsBeforeReplyingLaterGetsTheThemed500) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("POST /later-throw HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\nhi");
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body, "<h1>themed error 500</h1>");
+}
+
+TEST(HttpServer, StopWhileAPostWaitsForItsReplyWaitsForIt) {
+  ServerOptions options = test_options();
+  options.threads = 1;
+  RunningServer s(options);
+  Client poster(s.port());
+  poster.send("POST /later HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\nhi");
+  ASSERT_TRUE(s.handler().wait_until_later());
+  std::thread replier([&] {
+    std::this_thread::sleep_for(200ms);
+    s.handler().reply_later();
+  });
+  s.stop();  // Must neither crash nor resume the session after its worker is gone.
+  replier.join();
 }
 
 TEST(HttpServer, StopWhileAFormPostIsRunningWaitsForIt) {

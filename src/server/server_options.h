@@ -19,10 +19,10 @@ struct ServerOptions {
   uint16_t port = 8080;
   // Worker threads, each with its own event loop. 0 or less means one.
   int threads = static_cast<int>(std::thread::hardware_concurrency());
-  // Threads that run POST handlers (reader forms), so that the workers keep serving reads
-  // while posts wait for the database's one writer. Waiting is most of what they do, and
-  // posts that wait together commit together (store/group_commit.h): a few threads per core.
-  // 0: POSTs run on the workers.
+  // Threads that run the POST handlers that may block (the admin's: sign-in, uploads), so that
+  // the workers keep serving reads meanwhile. Posts the handler answers later
+  // (site::Handler::replies_later: the reader forms) do not use them. 0: POSTs run on the
+  // workers.
   int form_threads = 4;
   // Request line plus header fields; larger requests get 431 and the connection is closed.
   size_t header_limit = 16 * 1024;

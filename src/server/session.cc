@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -16,6 +19,7 @@
 #include <exception>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -112,6 +116,10 @@ class Session final : public Connection {
   Awaitable<bool> read_request(Clock::time_point started, beast::error_code& ec);
   // Answers the request in parser_. True when the connection stays open.
   Awaitable<bool> respond(Clock::time_point started);
+  // The handler's answer to request_ when it replies later, from another thread (a reader's
+  // form post waiting for the store's writer): this coroutine sleeps meanwhile, the worker
+  // serves its other connections, and the answer is posted back to it.
+  Awaitable<site::Response> reply_later(const RequestMessage& message);
   // Writes `response` (head, then payload straight from the shared body) and logs it.
   Awaitable<bool> send(const site::Response& response, const RequestFacts& facts,
                        std::string_view method, std::string_view target, Clock::time_point started);
@@ -272,10 +280,12 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
       }
       return error_response(500);
     };
-    if (request_.method == site::Method::kPost && context_.form_pool != nullptr) {
-      // A form post waits for the database's single writer; on the form pool it does not
-      // hold up this worker's other connections, which go on reading cached pages. This
-      // coroutine sleeps meanwhile and nothing else touches request_ or message.
+    if (request_.method == site::Method::kPost && context_.handler.replies_later(request_)) {
+      response = co_await reply_later(message);
+    } else if (request_.method == site::Method::kPost && context_.form_pool != nullptr) {
+      // A post that may block (an admin's sign-in, an upload) runs on the form pool, so it
+      // does not hold up this worker's other connections, which go on reading cached pages.
+      // This coroutine sleeps meanwhile and nothing else touches request_ or message.
       using PoolExecutor = asio::thread_pool::executor_type;
       response = co_await asio::co_spawn(
           context_.form_pool->get_executor(),
@@ -301,6 +311,38 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
   if (buffer_.size() == 0 && buffer_.capacity() > kKeepCapacity) buffer_.shrink_to_fit();
   bool keep_alive = sent && facts.keep_alive;
   co_return keep_alive;
+}
+
+Awaitable<site::Response> Session::reply_later(const RequestMessage& message) {
+  auto initiate = [this, &message](auto resume) {
+    using Resume = decltype(resume);
+    // Shared by the reply and the catch below, so that exactly one answer resumes the
+    // coroutine; the work guard keeps the worker's loop running until it has.
+    struct Waiting {
+      Resume resume;
+      asio::executor_work_guard<Executor> work;
+      std::atomic<bool> answered{false};
+    };
+    auto waiting =
+        std::make_shared<Waiting>(std::move(resume), asio::make_work_guard(worker_.io_context()));
+    auto reply = [waiting](site::Response r) {
+      if (waiting->answered.exchange(true)) return;
+      const Executor executor = waiting->work.get_executor();
+      asio::post(executor, [waiting, r = std::move(r)]() mutable {
+        std::move(waiting->resume)(std::move(r));
+        waiting->work.reset();
+      });
+    };
+    try {
+      context_.handler.handle_async(request_, reply);
+    } catch (const std::exception& e) {
+      std::cerr << "reelpress: handler failed on " << message.method_string() << ' '
+                << message.target() << ": " << e.what() << '\n';
+      reply(error_response(500));
+    }
+  };
+  asio::use_awaitable_t<Executor> token;
+  co_return co_await asio::async_initiate<decltype(token), void(site::Response)>(initiate, token);
 }
 
 Awaitable<bool> Session::send(const site::Response& response, const RequestFacts& facts,

@@ -25,7 +25,8 @@ struct SessionContext {
   site::Handler& handler;
   const ServerOptions& options;
   AccessLog& access_log;
-  // Where POST handlers run (ServerOptions::form_threads); null: on the worker itself.
+  // Where POST handlers that may block run (ServerOptions::form_threads); null: on the
+  // worker itself.
   boost::asio::thread_pool* form_pool = nullptr;
   // Set by HttpServer::stop() on the calling thread, before the workers hear of it, so a
   // response being prepared right then already says "Connection: close".

@@ -1,5 +1,10 @@
 #include "site/http.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <utility>
+
 #include "util/compress.h"
 #include "util/hash.h"
 
@@ -33,6 +38,22 @@ std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_
   }
   body->identity = std::move(identity);
   return body;
+}
+
+Response wait_for_reply(const std::function<void(Reply)>& start) {
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::optional<Response> answer;
+  start([&](Response r) {
+    // Notified under the lock: the waiter cannot return, and take these locals with it,
+    // before this is done with them.
+    std::lock_guard lock(mutex);
+    answer = std::move(r);
+    answered.notify_one();
+  });
+  std::unique_lock lock(mutex);
+  answered.wait(lock, [&] { return answer.has_value(); });
+  return std::move(*answer);
 }
 
 }  // namespace reelpress::site

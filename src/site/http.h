@@ -4,6 +4,7 @@
 // what the page is.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -70,15 +71,33 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// Where an answer given later goes: called exactly once, from any thread.
+using Reply = std::function<void(Response)>;
+
 // What the server calls. Implementations must be safe to call from every server thread at
 // once; they block only on local work (the store, rendering).
 class Handler {
  public:
   virtual ~Handler() = default;
   virtual Response handle(const Request& request) = 0;
+  // Whether handle_async() answers `request` without blocking the calling thread on anything
+  // slow: it hands the slow part (waiting for the store's writer) to another thread, which
+  // replies. The server calls it on its event loop then; other POSTs go to handle() on the
+  // server's form threads, as they may block.
+  virtual bool replies_later(const Request& request) const {
+    (void)request;
+    return false;
+  }
+  // Answers through `reply`, during this call or later from another thread. `request` stays
+  // valid until `reply` is called. The default replies with handle() at once.
+  virtual void handle_async(const Request& request, Reply reply) { reply(handle(request)); }
   // A short themed page for errors the server finds before any handler runs (400 for a
   // malformed request, 413 for an oversized one, 408, 500 when handle() threw).
   virtual Response error_page(int status) = 0;
 };
+
+// Calls `start` with a Reply and waits for the Response it gets, from whichever thread: a
+// blocking handle() for requests a handler answers later.
+Response wait_for_reply(const std::function<void(Reply)>& start);
 
 }  // namespace reelpress::site

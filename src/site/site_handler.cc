@@ -279,13 +279,13 @@ util::Result<const SiteHandler::State*> SiteHandler::state() {
 }
 
 Response SiteHandler::handle(const Request& request) {
+  if (replies_later(request)) {
+    return wait_for_reply([&](Reply reply) { handle_async(request, std::move(reply)); });
+  }
   auto st = state();
   if (!st) {
     std::cerr << "reelpress: cannot read the site: " << st.error().describe() << "\n";
     return error_page(500);
-  }
-  if (request.method == Method::kPost && is_form_action(request.path)) {
-    return submit(request, **st);
   }
   if ((request.method != Method::kGet && request.method != Method::kHead) ||
       is_form_action(request.path)) {
@@ -296,10 +296,32 @@ Response SiteHandler::handle(const Request& request) {
   return respond(request, **st);
 }
 
-Response SiteHandler::submit(const Request& request, const State& state) {
-  const PageContext ctx = context(state, "");
-  return is_comment_action(request.path) ? submissions_.comment(request, ctx)
-                                         : submissions_.organization(request, ctx);
+bool SiteHandler::replies_later(const Request& request) const {
+  return request.method == Method::kPost && is_form_action(request.path);
+}
+
+void SiteHandler::handle_async(const Request& request, Reply reply) {
+  if (!replies_later(request)) {
+    reply(handle(request));
+    return;
+  }
+  if (auto st = state(); !st) {
+    std::cerr << "reelpress: cannot read the site: " << st.error().describe() << "\n";
+    reply(error_page(500));
+    return;
+  }
+  // The state the submission is checked against stays alive until it is answered.
+  std::shared_ptr<const State> keep;
+  {
+    std::lock_guard lock(state_mutex_);
+    keep = state_;
+  }
+  const PageContext ctx = context(*keep, "");
+  if (is_comment_action(request.path)) {
+    submissions_.comment(request, ctx, keep, std::move(reply));
+  } else {
+    submissions_.organization(request, ctx, keep, std::move(reply));
+  }
 }
 
 Response SiteHandler::error_page(int status) {

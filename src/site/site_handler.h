@@ -67,6 +67,10 @@ class SiteHandler final : public Handler {
       config::SiteSettings settings, const util::Clock& clock, Options options);
 
   Response handle(const Request& request) override;
+  // Reader form posts: checked on the calling thread, then committed by the store's writer
+  // thread (store/group_commit.h), which replies.
+  bool replies_later(const Request& request) const override;
+  void handle_async(const Request& request, Reply reply) override;
   Response error_page(int status) override;
 
   // Applies new settings (site.toml was edited): the next request renders with them.
@@ -131,7 +135,6 @@ class SiteHandler final : public Handler {
   bool dropped_since(const Response& page, std::int64_t seq);
 
   Response respond(const Request& request, const State& state);
-  Response submit(const Request& request, const State& state);
   Response dispatch(const std::string& path, const State& state, const ReaderView& reader);
   Response resolve_entry(const State& state, const std::string& path, int comment_page,
                          const ReaderView& reader);

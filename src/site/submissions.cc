@@ -241,6 +241,21 @@ struct Submissions::Attempt {
   }
 };
 
+// What a submission's write and its answer need once the call that took it has returned: the
+// writer's thread runs them, and the request is gone by then.
+struct Submissions::Saving {
+  Attempt attempt;
+  PageContext ctx;
+  Keep keep;  // What ctx refers to.
+  Reply reply;
+  ModerationStatus status = ModerationStatus::kPending;
+  std::string digest;  // Of (token, body): the replay defence.
+  util::UnixTime expires_at = 0;
+  std::string body_html;
+  content::Id saved_id = 0;
+  bool replay = false;
+};
+
 util::Result<std::shared_ptr<const content::Entry>> Submissions::entry_at(content::Id id,
                                                                           std::int64_t generation) {
   {
@@ -405,9 +420,9 @@ std::optional<Response> Submissions::check_form(const Request& request, const Pa
   return std::nullopt;
 }
 
-Response Submissions::judge_and_store(const Request& request, const PageContext& ctx, Attempt& a,
-                                      std::string_view typed_text, bool trusted) {
-  const std::string noun = status_word(a.kind);
+void Submissions::judge_and_store(const Request& request, const PageContext& ctx, Attempt a,
+                                  std::string_view typed_text, bool trusted, Keep keep,
+                                  Reply reply) {
   SubmissionFacts facts;
   facts.honeypot = a.form.value(form::kHoneypot);
   facts.fill_seconds = ctx.now - a.token.issued_at;
@@ -417,17 +432,19 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
   ModerationStatus status = ModerationStatus::kPending;
   switch (decision.outcome) {
     case SpamOutcome::kRefusedHoneypot:
-      return problem(ctx, a.refusal(403,
-                                    {"The field \"Leave this field empty\" was filled in. It is "
-                                     "there to catch robots: please leave it empty and send the "
-                                     "form again."},
-                                    true));
+      reply(problem(ctx, a.refusal(403,
+                                   {"The field \"Leave this field empty\" was filled in. It is "
+                                    "there to catch robots: please leave it empty and send the "
+                                    "form again."},
+                                   true)));
+      return;
     case SpamOutcome::kRefusedTooFast:
-      return problem(ctx, a.refusal(403,
-                                    {"The form was sent very soon after the page was shown, "
-                                     "which is what robots do. Please read it over and send it "
-                                     "again."},
-                                    true));
+      reply(problem(ctx, a.refusal(403,
+                                   {"The form was sent very soon after the page was shown, "
+                                    "which is what robots do. Please read it over and send it "
+                                    "again."},
+                                   true)));
+      return;
     case SpamOutcome::kSpam: status = ModerationStatus::kSpam; break;
     case SpamOutcome::kPending: status = ModerationStatus::kPending; break;
     case SpamOutcome::kApproved: status = ModerationStatus::kApproved; break;
@@ -435,62 +452,78 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
 
   // The digest and the row go in one transaction (a savepoint of a group commit): a replay
   // saves nothing, and a failed save records nothing, so sending the same form again works.
-  const std::string digest = submission_digest(a.draft.token, request.body);
+  std::string digest = submission_digest(a.draft.token, request.body);
   const util::UnixTime expires_at =
       a.token.issued_at + std::int64_t{ctx.settings.form_token_hours} * 3600;
-  // Rendered before the transaction, which holds the site's write lock.
-  const std::string body_html =
+  // Rendered here, not in the transaction, which holds the site's write lock.
+  std::string body_html =
       a.kind == FormKind::kComment ? render::plain_text_to_html(a.draft.text) : std::string();
-  content::Id saved_id = 0;
-  bool replay = false;
-  const util::Status stored = commits_.run([&]() -> util::Status {
-    auto fresh = store_.record_submission(digest, expires_at);
-    if (!fresh) return util::fail(fresh.error());
-    if (!*fresh) {
-      replay = true;
-      return util::fail(ErrorCode::kConflict, "replayed submission");
-    }
-    util::Result<content::Id> id = util::fail(ErrorCode::kInternal, "unknown form");
-    if (a.kind == FormKind::kComment) {
-      content::Comment c;
-      c.entry_id = a.entry->id;
-      c.parent_id = a.draft.parent_id;
-      c.author_name = a.draft.author_name;
-      c.author_email = a.draft.author_email;
-      c.body_html = body_html;
-      c.status = status;
-      c.created_at = ctx.now;
-      id = store_.save_comment(c);
-    } else {
-      content::Organization o;
-      o.name = a.draft.org_name;
-      o.url = a.draft.org_url;
-      o.description = a.draft.org_description;
-      o.region = a.draft.org_region;
-      o.status = status;
-      o.suggested_for_entry_id = a.entry->id;
-      o.created_at = ctx.now;
-      id = store_.save_organization(o);
-    }
-    if (!id) return util::fail(id.error());
-    saved_id = *id;
-    return {};
-  });
-  if (replay) {
-    return problem(ctx, a.refusal(403,
-                                  {"This exact " + noun +
-                                   " was already received from this form, so it was not saved "
-                                   "a second time. To send another, reload the page first."},
-                                  false));
+  auto saving = std::make_shared<Saving>(Saving{.attempt = std::move(a),
+                                                .ctx = ctx,
+                                                .keep = std::move(keep),
+                                                .reply = std::move(reply),
+                                                .status = status,
+                                                .digest = std::move(digest),
+                                                .expires_at = expires_at,
+                                                .body_html = std::move(body_html)});
+  commits_.submit([this, saving] { return save(*saving); },
+                  [this, saving](util::Status stored) { saving->reply(answer(*saving, stored)); });
+}
+
+util::Status Submissions::save(Saving& s) {
+  auto fresh = store_.record_submission(s.digest, s.expires_at);
+  if (!fresh) return util::fail(fresh.error());
+  if (!*fresh) {
+    s.replay = true;
+    return util::fail(ErrorCode::kConflict, "replayed submission");
+  }
+  const Attempt& a = s.attempt;
+  util::Result<content::Id> id = util::fail(ErrorCode::kInternal, "unknown form");
+  if (a.kind == FormKind::kComment) {
+    content::Comment c;
+    c.entry_id = a.entry->id;
+    c.parent_id = a.draft.parent_id;
+    c.author_name = a.draft.author_name;
+    c.author_email = a.draft.author_email;
+    c.body_html = s.body_html;
+    c.status = s.status;
+    c.created_at = s.ctx.now;
+    id = store_.save_comment(c);
+  } else {
+    content::Organization o;
+    o.name = a.draft.org_name;
+    o.url = a.draft.org_url;
+    o.description = a.draft.org_description;
+    o.region = a.draft.org_region;
+    o.status = s.status;
+    o.suggested_for_entry_id = a.entry->id;
+    o.created_at = s.ctx.now;
+    id = store_.save_organization(o);
+  }
+  if (!id) return util::fail(id.error());
+  s.saved_id = *id;
+  return {};
+}
+
+Response Submissions::answer(const Saving& s, const util::Status& stored) const {
+  const Attempt& a = s.attempt;
+  const std::string noun = status_word(a.kind);
+  if (s.replay) {
+    return problem(s.ctx, a.refusal(403,
+                                    {"This exact " + noun +
+                                     " was already received from this form, so it was not "
+                                     "saved a second time. To send another, reload the page "
+                                     "first."},
+                                    false));
   }
   if (!stored) {
     std::cerr << "reelpress: cannot save a " << noun << " on entry " << a.entry->id << ": "
               << stored.error().describe() << "\n";
     const int code = stored.error().code == ErrorCode::kUnavailable ? 503 : 500;
-    return problem(ctx, a.refusal(code,
-                                  {"The site could not save your " + noun +
-                                   " just now. Please try sending it again in a moment."},
-                                  true));
+    return problem(s.ctx, a.refusal(code,
+                                    {"The site could not save your " + noun +
+                                     " just now. Please try sending it again in a moment."},
+                                    true));
   }
 
   Response r;
@@ -498,8 +531,8 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
   std::string location = a.entry_url;
   if (a.kind == FormKind::kOrganization) {
     location += "?suggestion=pending#suggest-notice";
-  } else if (status == ModerationStatus::kApproved) {
-    location += "?comment=published#comment-" + std::to_string(saved_id);
+  } else if (s.status == ModerationStatus::kApproved) {
+    location += "?comment=published#comment-" + std::to_string(s.saved_id);
   } else {
     // Spam is told "pending" too: a robot learns nothing from the answer.
     location += "?comment=pending#comment-form-notice";
@@ -509,10 +542,13 @@ Response Submissions::judge_and_store(const Request& request, const PageContext&
   return r;
 }
 
-Response Submissions::comment(const Request& request, const PageContext& ctx) {
+void Submissions::comment(const Request& request, const PageContext& ctx, Keep keep, Reply reply) {
   Attempt a;
   a.kind = FormKind::kComment;
-  if (auto refused = check_form(request, ctx, a)) return std::move(*refused);
+  if (auto refused = check_form(request, ctx, a)) {
+    reply(std::move(*refused));
+    return;
+  }
   FormDraft& d = a.draft;
 
   std::vector<std::string> missing;
@@ -546,7 +582,10 @@ Response Submissions::comment(const Request& request, const PageContext& ctx) {
           "comment.");
     }
   }
-  if (!missing.empty()) return problem(ctx, a.refusal(400, std::move(missing), true));
+  if (!missing.empty()) {
+    reply(problem(ctx, a.refusal(400, std::move(missing), true)));
+    return;
+  }
 
   bool trusted = false;
   if (ctx.settings.comments_trust_returning && !d.author_email.empty()) {
@@ -554,13 +593,17 @@ Response Submissions::comment(const Request& request, const PageContext& ctx) {
     trusted = known && *known;
   }
   const std::string typed = d.author_name + "\n" + d.author_email + "\n" + d.text;
-  return judge_and_store(request, ctx, a, typed, trusted);
+  judge_and_store(request, ctx, std::move(a), typed, trusted, std::move(keep), std::move(reply));
 }
 
-Response Submissions::organization(const Request& request, const PageContext& ctx) {
+void Submissions::organization(const Request& request, const PageContext& ctx, Keep keep,
+                               Reply reply) {
   Attempt a;
   a.kind = FormKind::kOrganization;
-  if (auto refused = check_form(request, ctx, a)) return std::move(*refused);
+  if (auto refused = check_form(request, ctx, a)) {
+    reply(std::move(*refused));
+    return;
+  }
   FormDraft& d = a.draft;
 
   std::vector<std::string> missing;
@@ -581,12 +624,15 @@ Response Submissions::organization(const Request& request, const PageContext& ct
   } else {
     missing.push_back("The website should be an address like https://example.org/ (or empty).");
   }
-  if (!missing.empty()) return problem(ctx, a.refusal(400, std::move(missing), true));
+  if (!missing.empty()) {
+    reply(problem(ctx, a.refusal(400, std::move(missing), true)));
+    return;
+  }
 
   const std::string typed =
       d.org_name + "\n" + d.org_url + "\n" + d.org_description + "\n" + d.org_region;
   // Suggestions carry no email, so no one is a returning suggester: each waits for a moderator.
-  return judge_and_store(request, ctx, a, typed, false);
+  judge_and_store(request, ctx, std::move(a), typed, false, std::move(keep), std::move(reply));
 }
 
 }  // namespace reelpress::site

@@ -25,9 +25,12 @@
 //
 // Example:
 //   Submissions submissions(store, pages, tokens, limiter);
-//   Response r = submissions.comment(request, ctx);  // 303, or a page saying what is wrong
+//   submissions.comment(request, ctx, state, [](Response r) { ... });  // 303, or a page
+//                                                                        // saying what is wrong
 //
-// Thread-safety: comment() and organization() may run on every server thread at once.
+// Thread-safety: comment() and organization() may run on every server thread at once. They do
+// not wait for the store's writer: a refusal is answered before they return, an accepted
+// submission from the GroupCommit's writer thread once it is committed.
 #pragma once
 
 #include <cstdint>
@@ -74,21 +77,30 @@ class Submissions {
   // Every reference must outlive this object.
   Submissions(store::Store& store, const Pages& pages, const FormTokens& tokens,
               RateLimiter& limiter)
-      : store_(store), commits_(store), pages_(pages), tokens_(tokens), limiter_(limiter) {}
+      : store_(store), pages_(pages), tokens_(tokens), limiter_(limiter), commits_(store) {}
 
-  // ctx: the settings, snapshot and time to work with (ctx.path is ignored).
-  Response comment(const Request& request, const PageContext& ctx);
-  Response organization(const Request& request, const PageContext& ctx);
+  // Holds what a PageContext refers to (the settings and snapshot) for as long as needed.
+  using Keep = std::shared_ptr<const void>;
+
+  // ctx: the settings, snapshot and time to work with (ctx.path is ignored), kept alive by
+  // `keep`. `reply` gets the answer, exactly once, on this thread or the writer's.
+  void comment(const Request& request, const PageContext& ctx, Keep keep, Reply reply);
+  void organization(const Request& request, const PageContext& ctx, Keep keep, Reply reply);
 
  private:
   struct Attempt;
+  struct Saving;
   // Steps 1 to 4 above, common to both forms; nullopt when the submission may go on,
   // otherwise the answer.
   std::optional<Response> check_form(const Request& request, const PageContext& ctx,
                                      Attempt& attempt);
   // Steps 6 to 8 and the answer, once the fields are read and valid.
-  Response judge_and_store(const Request& request, const PageContext& ctx, Attempt& attempt,
-                           std::string_view typed_text, bool trusted);
+  void judge_and_store(const Request& request, const PageContext& ctx, Attempt attempt,
+                       std::string_view typed_text, bool trusted, Keep keep, Reply reply);
+  // Step 8 on the writer's thread: the digest and the row.
+  util::Status save(Saving& saving);
+  // The answer once the write committed (303) or failed.
+  Response answer(const Saving& saving, const util::Status& stored) const;
   Response problem(const PageContext& ctx, SubmissionProblem problem) const;
   // The entry `id` as of the store's change counter `generation`, from entries_ when it was
   // read at that generation. Loading an entry whole is the largest part of a post's cost.
@@ -98,14 +110,15 @@ class Submissions {
   static constexpr std::size_t kMaxCachedEntries = 4096;
 
   store::Store& store_;
-  // Posts arriving together (from the server's form threads) commit together.
-  store::GroupCommit commits_;
   const Pages& pages_;
   const FormTokens& tokens_;
   RateLimiter& limiter_;
   std::mutex entries_mutex_;  // Guards entries_ and entries_generation_.
   std::int64_t entries_generation_ = -1;
   std::unordered_map<content::Id, std::shared_ptr<const content::Entry>> entries_;
+  // Posts arriving together commit together, on its writer thread. Last: destroyed first,
+  // committing and answering what waits while everything its answers use is still here.
+  store::GroupCommit commits_;
 };
 
 }  // namespace reelpress::site

@@ -1,51 +1,109 @@
 #include "store/group_commit.h"
 
+#include <algorithm>
 #include <exception>
 #include <string>
-#include <vector>
+#include <utility>
 
 namespace reelpress::store {
 
-Status GroupCommit::run(const std::function<Status()>& work) {
-  Pending mine{&work, {}, false};
+GroupCommit::GroupCommit(Store& store, Options options)
+    : store_(store),
+      max_batch_(options.max_batch == 0 ? 1 : options.max_batch),
+      gather_(options.gather),
+      writer_([this] { write_loop(); }) {}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  writer_.join();
+}
+
+void GroupCommit::submit(Work work, Done done) {
+  const Clock::time_point now = Clock::now();
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    const Clock::duration gap = std::min<Clock::duration>(now - last_arrival_, gather_);
+    mean_gap_ = (mean_gap_ * 7 + gap) / 8;
+    last_arrival_ = now;
+    queue_.push_back(Pending{std::move(work), std::move(done), now});
+    // The writer sleeps on an empty queue, or gathers until the batch is full.
+    wake = queue_.size() == 1 || queue_.size() == max_batch_;
+  }
+  if (wake) wake_.notify_one();
+}
+
+Status GroupCommit::run(Work work) {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  Status outcome;
+  submit(std::move(work), [&](Status status) {
+    // Notified under the lock: this call cannot return, and take these locals with it, before
+    // the writer is done with them.
+    std::lock_guard lock(mutex);
+    outcome = std::move(status);
+    done = true;
+    finished.notify_one();
+  });
+  std::unique_lock lock(mutex);
+  finished.wait(lock, [&] { return done; });
+  return outcome;
+}
+
+void GroupCommit::write_loop() {
   std::unique_lock lock(mutex_);
-  queue_.push_back(&mine);
-  while (!mine.done) {
-    if (leading_) {
-      finished_.wait(lock);
-      continue;
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // Stopping, and everything queued is committed.
+    if (!stopping_ && gather_.count() > 0 && queue_.size() < max_batch_ &&
+        (gathering_ || queue_.size() > 1)) {
+      const Clock::time_point window_end = queue_.front().arrived + gather_;
+      while (!stopping_ && queue_.size() < max_batch_) {
+        const Clock::time_point until = std::min(window_end, last_arrival_ + 2 * mean_gap_);
+        if (Clock::now() >= until) break;
+        wake_.wait_until(lock, until);
+      }
     }
-    // Nobody is committing: lead a batch of what waits now (this call's work among it, as
-    // a leader only leaves after its own work is done).
-    leading_ = true;
-    std::vector<Pending*> batch;
+    std::vector<Pending> batch;
+    batch.reserve(std::min(queue_.size(), max_batch_));
     while (!queue_.empty() && batch.size() < max_batch_) {
-      batch.push_back(queue_.front());
+      batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
+    gathering_ = batch.size() > 1;
     lock.unlock();
-    Status committed;
-    try {
-      committed = store_.transaction([&]() -> Status {
-        for (Pending* p : batch) p->result = store_.transaction(*p->work);
-        return {};
-      });
-    } catch (const std::exception& e) {
-      // The store rolled back; every caller learns it, and the next batch gets a leader.
-      committed =
-          util::fail(util::ErrorCode::kInternal, std::string("a write failed: ") + e.what());
-    }
+    std::vector<Status> outcomes = commit(batch);
     lock.lock();
-    for (Pending* p : batch) {
-      if (!committed) p->result = committed;
-      p->done = true;
-    }
     ++commits_;
     runs_ += batch.size();
-    leading_ = false;
-    finished_.notify_all();
+    lock.unlock();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+    lock.lock();
   }
-  return mine.result;
+}
+
+std::vector<Status> GroupCommit::commit(std::vector<Pending>& batch) {
+  std::vector<Status> outcomes(batch.size());
+  Status committed;
+  try {
+    committed = store_.transaction([&]() -> Status {
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        outcomes[i] = store_.transaction(batch[i].work);
+      return {};
+    });
+  } catch (const std::exception& e) {
+    // The store rolled back; every piece learns it, and the next batch goes on.
+    committed = util::fail(util::ErrorCode::kInternal, std::string("a write failed: ") + e.what());
+  }
+  if (!committed) {
+    for (Status& outcome : outcomes) outcome = committed;
+  }
+  return outcomes;
 }
 
 std::size_t GroupCommit::waiting() const {

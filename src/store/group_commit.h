@@ -1,34 +1,51 @@
-// GroupCommit: many small write transactions from many threads, committed together.
+// GroupCommit: many small write transactions from many threads, committed together by one
+// writer thread.
 //
 // A reader's comment is one small transaction, and what a commit costs is mostly fixed: the
-// write lock, appending the touched pages to the journal, the system calls. When posts come
-// from several threads at once, each waiting for the store's single writer, GroupCommit runs
-// the waiting ones inside one store transaction, each in a savepoint of its own (a nested
-// Store::transaction), and commits once for all of them.
+// write lock, appending the touched pages to the journal (a comment touches seven: its row,
+// three indexes, the id sequence, the replay digest and its index), the system calls. Work
+// handed to submit() queues for the GroupCommit's own writer thread, which runs what waits
+// inside one store transaction, each piece in a savepoint of its own (a nested
+// Store::transaction), and commits once for all of them. Ten comments in one commit append
+// those seven pages once, not ten times.
 //
-// Contract, for each run(work):
-//   - `work` runs exactly once, on some thread that called run() (the batch's leader), inside
-//     a transaction; it must touch the store only, and only through the Store interface, so
-//     that its writes go into the shared transaction.
-//   - A failure of `work` (its returned error) undoes only its own writes and is returned by
-//     its run(); the others in the batch commit.
-//   - run() returns once the shared transaction has committed (the writes are then as durable
-//     as any commit of the store) or failed (then nothing of `work` is kept and the commit's
-//     error is returned).
-// A call with nobody else waiting is a transaction of its own, as Store::transaction would be.
+// The gather window: when posts come together (two or more waited for the writer, or the
+// last batch had more than one), the writer waits for others to join the batch: while the
+// next is due (no longer since the last arrival than twice the recent average gap between
+// arrivals), at most `gather` after the first, and until max_batch wait. A window that
+// gathers nothing ends the waiting. So a lone post, or a client that sends the next only
+// once this one is answered, is committed at once, and so is a burst that has ended: they
+// would wait for nothing.
+//
+// Contract, for each submit(work, done):
+//   - `work` runs exactly once, on the writer thread, inside a transaction; it must touch the
+//     store only, and only through the Store interface, so that its writes go into the shared
+//     transaction.
+//   - A failure of `work` (its returned error) undoes only its own writes and is what `done`
+//     gets; the others in the batch commit.
+//   - `done` runs on the writer thread once the shared transaction has committed (the writes
+//     are then as durable as any commit of the store) or failed (then nothing of `work` is
+//     kept and the commit's error is passed). It should be quick (hand the outcome on to
+//     another thread): the next batch waits for it. It must not throw.
+// run(work) is submit() and a wait for its outcome.
 //
 // Example:
 //   GroupCommit commits(store);
-//   util::Status s = commits.run([&]() -> util::Status { return store.save_comment(c).status(); });
+//   commits.submit([&store, c]() -> util::Status { return store.save_comment(c).status(); },
+//                  [reply](util::Status saved) { reply(saved); });
 //
-// Thread-safe; the GroupCommit must outlive every run() call.
+// Thread-safe. The destructor commits what is queued, then stops the writer; no call may
+// start once it has begun.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "store/store.h"
 
@@ -36,34 +53,58 @@ namespace reelpress::store {
 
 class GroupCommit {
  public:
-  explicit GroupCommit(Store& store, std::size_t max_batch = 64)
-      : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch) {}
+  using Work = std::function<Status()>;
+  using Done = std::function<void(Status)>;
+
+  struct Options {
+    std::size_t max_batch = 64;  // 0 counts as 1.
+    // How long a busy writer waits for a batch to fill; zero: never waits.
+    std::chrono::microseconds gather{2000};
+  };
+
+  explicit GroupCommit(Store& store) : GroupCommit(store, Options()) {}
+  GroupCommit(Store& store, Options options);
+  ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
-  Status run(const std::function<Status()>& work);
+  void submit(Work work, Done done);
+  // Submits `work` and returns its outcome once committed.
+  Status run(Work work);
 
   // Batches committed and pieces of work run so far (for tests and the benchmark).
   std::size_t commits() const;
   std::size_t runs() const;
-  // Calls waiting for a batch to take them.
+  // Pieces of work queued that no batch has taken yet.
   std::size_t waiting() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Pending {
-    const std::function<Status()>* work;
-    Status result;
-    bool done = false;
+    Work work;
+    Done done;
+    Clock::time_point arrived;
   };
+
+  void write_loop();
+  // Runs the batch in one transaction; each piece's outcome, in order.
+  std::vector<Status> commit(std::vector<Pending>& batch);
 
   Store& store_;
   const std::size_t max_batch_;
+  const Clock::duration gather_;
   mutable std::mutex mutex_;
-  std::condition_variable finished_;
-  std::deque<Pending*> queue_;
-  bool leading_ = false;  // A thread is running a batch.
+  std::condition_variable wake_;  // Work queued, a batch filled, or stopping.
+  std::deque<Pending> queue_;
+  bool gathering_ = false;  // The last batch had company: the next waits for some too.
+  Clock::time_point last_arrival_{};
+  // The average gap between arrivals, weighted to the recent ones (1/8 per arrival); a gap
+  // counts as `gather` at most, so a quiet hour does not outweigh a busy second.
+  Clock::duration mean_gap_{};
+  bool stopping_ = false;
   std::size_t commits_ = 0;
   std::size_t runs_ = 0;
+  std::thread writer_;  // Last: started once everything above is ready.
 };
 
 }  // namespace reelpress::store

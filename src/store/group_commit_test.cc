@@ -126,7 +126,7 @@ TEST_F(GroupCommitTest, CallsThatWaitMeanwhileCommitTogetherAndAFailureUndoesOnl
 }
 
 TEST_F(GroupCommitTest, BatchesAreBoundedAndEveryCallIsServed) {
-  commits_ = std::make_unique<GroupCommit>(*store_, /*max_batch=*/2);
+  commits_ = std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.max_batch = 2});
   std::latch release(1);
   std::thread holder = hold_a_batch(release);
   std::vector<std::thread> callers;
@@ -159,6 +159,83 @@ TEST_F(GroupCommitTest, ManyThreadsLoseNothing) {
   for (int t = 0; t < 8; ++t) {
     for (int i = 0; i < 50; ++i) EXPECT_TRUE(recorded(std::to_string(t) + "-" + std::to_string(i)));
   }
+}
+
+TEST_F(GroupCommitTest, ACallerThatWaitsForEachAnswerIsNeverHeldForCompany) {
+  // A window of an hour: a writer that waited for company would never answer.
+  commits_ = std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.gather = 1h});
+  std::atomic<int> answered = 0;
+  std::thread caller([&] {
+    for (int i = 0; i < 20; ++i) {
+      EXPECT_TRUE(commits_->run([&, i] { return record("alone-" + std::to_string(i)); }));
+      ++answered;
+    }
+  });
+  for (int i = 0; i < 30000 && answered < 20; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(answered, 20) << "a lone caller was held waiting for others";
+  commits_.reset();  // Stops any wait, so that the caller ends either way.
+  caller.join();
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(recorded("alone-" + std::to_string(i)));
+}
+
+TEST_F(GroupCommitTest, PostsThatComeTogetherWaitForCompanyAndStoppingCommitsWhatWaits) {
+  commits_ =
+      std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.max_batch = 8, .gather = 1h});
+  std::latch release(1);
+  std::thread holder = hold_a_batch(release);
+  std::atomic<int> done = 0;
+  std::atomic<int> failed = 0;
+  auto post = [&](const std::string& digest) {
+    commits_->submit([this, digest] { return record(digest); },
+                     [&](Status s) {
+                       if (!s) ++failed;
+                       ++done;
+                     });
+  };
+  post("together-0");
+  post("together-1");
+  wait_for_waiting(2);
+  release.count_down();
+  holder.join();
+  // Two came together: the writer waits for the batch to fill, however long that takes.
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(done, 0);
+  for (int i = 2; i < 8; ++i) post("together-" + std::to_string(i));
+  for (int i = 0; i < 30000 && done < 8; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(done, 8);
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(commits_->commits(), 2u);  // The holder's, then the eight together.
+
+  // That batch had company, so a new post waits for more; stopping commits it.
+  post("last");
+  commits_.reset();
+  EXPECT_EQ(done, 9);
+  EXPECT_EQ(failed, 0);
+  for (int i = 0; i < 8; ++i) EXPECT_TRUE(recorded("together-" + std::to_string(i)));
+  EXPECT_TRUE(recorded("last"));
+}
+
+TEST_F(GroupCommitTest, ABurstThatHasEndedIsCommittedWithoutWaitingOutTheWindow) {
+  commits_ =
+      std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.max_batch = 64, .gather = 1h});
+  std::latch release(1);
+  std::thread holder = hold_a_batch(release);
+  std::atomic<int> done = 0;
+  // 300 close together: the batches after the held one have company, and the last one is
+  // not full; the burst is over once nothing has come for a few average gaps.
+  for (int i = 0; i < 300; ++i) {
+    commits_->submit([this, i] { return record("burst-" + std::to_string(i)); },
+                     [&](Status s) {
+                       EXPECT_TRUE(s);
+                       ++done;
+                     });
+  }
+  release.count_down();
+  holder.join();
+  for (int i = 0; i < 30000 && done < 300; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(done, 300) << "the end of the burst waited for the hour-long window";
+  EXPECT_GE(commits_->commits(), 6u);  // The held one, four full batches of 64, the rest.
+  commits_.reset();
 }
 
 }  // namespace

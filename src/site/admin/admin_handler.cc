@@ -145,10 +145,21 @@ AdminHandler::AdminHandler(store::Store& store, SiteHandler& site, const util::C
 }
 
 Response AdminHandler::handle(const Request& request) {
-  const std::string_view path = request.path;
-  if (path == kPrefix) return see_other("/admin/");
-  if (!path.starts_with("/admin/")) return site_.handle(request);
+  if (request.path == kPrefix) return see_other("/admin/");
+  if (!is_admin_path(request.path)) return site_.handle(request);
   return admin(request);
+}
+
+bool AdminHandler::is_admin_path(std::string_view path) {
+  return path == kPrefix || path.starts_with("/admin/");
+}
+
+void AdminHandler::handle_async(const Request& request, Reply reply) {
+  if (is_admin_path(request.path)) {
+    reply(handle(request));
+  } else {
+    site_.handle_async(request, std::move(reply));
+  }
 }
 
 bool AdminHandler::secure() const { return site_.settings()->base_url.starts_with("https://"); }

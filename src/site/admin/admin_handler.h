@@ -61,9 +61,16 @@ class AdminHandler final : public Handler {
                                                             Options options);
 
   Response handle(const Request& request) override;
+  // The public site's reader forms answer later (SiteHandler); the admin's own pages do not.
+  bool replies_later(const Request& request) const override {
+    return !is_admin_path(request.path) && site_.replies_later(request);
+  }
+  void handle_async(const Request& request, Reply reply) override;
   Response error_page(int status) override { return site_.error_page(status); }
 
   struct Call;  // One request being answered (admin_handler.cc).
+  // /admin and everything under /admin/.
+  static bool is_admin_path(std::string_view path);
 
  private:
   AdminHandler(store::Store& store, SiteHandler& site, const util::Clock& clock, Options options,
