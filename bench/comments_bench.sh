@@ -81,7 +81,7 @@ cpu1=$(cpu_ticks)
 
 # 2. Writes and reads together.
 before=$(count)
-RP_TOKEN=$token RP_ENTRY=$entry wrk -t1 -c"$connections" -d"${duration}s" \
+RP_TOKEN=$token RP_ENTRY=$entry wrk -t1 -c"$connections" -d"${duration}s" --latency \
   -s "$root/bench/comments_post.lua" "$base" >"$work/write.txt" &
 writer=$!
 wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/read-mixed.txt"
@@ -111,7 +111,7 @@ stub_pid=$started_nginx_pid
 # $2-read.txt. RP_RUN keeps every body different from every other run's.
 paced_run() {
   RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=$2 RP_RATE=$rate wrk -t1 \
-    -c"$paced_connections" -d"${duration}s" -s "$root/bench/comments_post.lua" "$1" \
+    -c"$paced_connections" -d"${duration}s" --latency -s "$root/bench/comments_post.lua" "$1" \
     >"$work/$2-write.txt" &
   local writer=$!
   wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/$2-read.txt"
@@ -129,13 +129,16 @@ for pair in $(seq "$pairs"); do
   c2=$(cpu_ticks)
   paced_cpu=$((paced_cpu + c1 - c0))
   stub_cpu=$((stub_cpu + c2 - c1))
-  # One line per pair: reads, p99 and accepted posts/s with reelpress; the same with the stub.
+  # One line per pair: reads, p99 and accepted posts/s with reelpress; the same with the stub;
+  # refused posts; the posts' p99 with reelpress and with the stub.
   echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
     "$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')" \
     "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
     "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/stub$pair-write.txt" |
       awk -v d="$duration" '{ printf "%.0f", $1 / d }')" \
-    "$(errors "$work/paced$pair-write.txt")" >>"$work/pairs.txt"
+    "$(errors "$work/paced$pair-write.txt")" \
+    "$(wrk_p99_ms <"$work/paced$pair-write.txt") $(wrk_p99_ms <"$work/stub$pair-write.txt")" \
+    >>"$work/pairs.txt"
 done
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
 stub_pid=
@@ -154,7 +157,7 @@ post_us=$(awk -v c=$((cpu2 - cpu1)) -v t="$tick" -v r="$reads_mixed" -v d="$dura
   -v g="$read_us" -v n="$committed" 'BEGIN { printf "%.0f", (c / t - r * d * g / 1e6) / n * 1e6 }')
 cores() { awk -v c="$1" -v t="$tick" -v d="$duration" 'BEGIN { printf "%.2f", c / t / d }'; }
 
-row() { printf "| %-32s | %14s | %11s | %16s | %14s | %18s |\n" "$@"; }
+row() { printf "| %-32s | %14s | %11s | %16s | %12s | %14s | %18s |\n" "$@"; }
 p99() { wrk_p99_ms <"$1"; }
 {
   echo
@@ -162,18 +165,19 @@ p99() { wrk_p99_ms <"$1"; }
     "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server threads $threads," \
     "wrk 1 thread x $connections connections each, ${duration} s, journal $journal, synchronous NORMAL"
   echo
-  row "phase" "GET entry req/s" "GET p99 ms" "POST accepted/s" "POST refused" "server CPU (cores)"
+  row "phase" "GET entry req/s" "GET p99 ms" "POST accepted/s" "POST p99 ms" "POST refused" \
+    "server CPU (cores)"
   row "--------------------------------" "-------------:" "----------:" "---------------:" \
-    "-------------:" "-----------------:"
-  row "reads alone" "$reads_alone" "$(p99 "$work/read-alone.txt")" "-" "-" \
+    "-----------:" "-------------:" "-----------------:"
+  row "reads alone" "$reads_alone" "$(p99 "$work/read-alone.txt")" "-" "-" "-" \
     "$(cores $((cpu1 - cpu0)))"
   row "reads + comment posts" "$reads_mixed" "$(p99 "$work/read-mixed.txt")" "$accepted_per_s" \
-    "$(errors "$work/write.txt")" "$(cores $((cpu2 - cpu1)))"
+    "$(p99 "$work/write.txt")" "$(errors "$work/write.txt")" "$(cores $((cpu2 - cpu1)))"
   row "reads + posts paced at $rate/s" "$(median_of 1)" "$(median_of 2)" "$(median_of 3)" \
-    "$(awk '{ n += $7 } END { print n + 0 }' "$work/pairs.txt")" \
+    "$(median_of 8)" "$(awk '{ n += $7 } END { print n + 0 }' "$work/pairs.txt")" \
     "$(cores $((paced_cpu / pairs)))"
-  row "reads + the same posts to a stub" "$(median_of 4)" "$(median_of 5)" "($(median_of 6))" "-" \
-    "$(cores $((stub_cpu / pairs)))"
+  row "reads + the same posts to a stub" "$(median_of 4)" "$(median_of 5)" "($(median_of 6))" \
+    "$(median_of 9)" "-" "$(cores $((stub_cpu / pairs)))"
   echo
   echo "Reads while reelpress takes $rate comments/s: $ratio_median% (median of $pairs pairs:" \
     "$ratios) of the reads while the same posts go to a stub that only answers 303 (the load" \

@@ -196,7 +196,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ki
     // commit; a checkpoint copies each page once however often it changed, and syncs twice.
     // At 1,000 pages the checkpoints (their writes and fsyncs) took a quarter of the server's
     // time per comment.
-    if (auto set = connection->execute("PRAGMA wal_autocheckpoint = 8192"); !set) {
+    if (auto set =
+            connection->execute("PRAGMA wal_autocheckpoint = " + std::to_string(kCheckpointPages));
+        !set) {
       return fail(std::move(set.error()));
     }
   }

@@ -120,6 +120,9 @@ class Connection {
   // How long a connection waits for another connection's (or process's) write lock before
   // failing with kUnavailable; a CLI command writing while the server runs waits this long.
   static constexpr int kBusyTimeoutMs = 5000;
+  // The log's size, in pages, past which it is checkpointed (wal_autocheckpoint; the store's
+  // writer hands it to a Checkpointer instead).
+  static constexpr int kCheckpointPages = 8192;
 
   // Opens and configures a connection: extended result codes, busy timeout, foreign keys on,
   // defensive mode, untrusted schema, synchronous=NORMAL (files). Errors: kIo when the path

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 
@@ -226,6 +227,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
     store->pool_ = std::make_shared<ConnectionPool>();
     Connection* kept = store->pool_->add(std::this_thread::get_id(), std::move(*connection));
     thread_connections().add(store->serial_, store->pool_, kept);
+    store->checkpointer_ = std::make_unique<Checkpointer>(path, Connection::kCheckpointPages);
   }
   return store;
 }
@@ -294,6 +296,7 @@ Result<SqliteStore::WriteLease> SqliteStore::write_lease() {
       return fail(with_context(std::move(opened.error()), path_));
     }
     writer_ = std::move(*opened);
+    checkpointer_->watch(*writer_);
   }
   writer_thread_.store(self, std::memory_order_release);
   return WriteLease(Lease(writer_.get(), {}), std::move(turn), &writer_thread_);

@@ -17,7 +17,8 @@
 // in the WAL file when the call returns, so it survives the reelpress process being killed
 // (kill -9, a crash) but not necessarily a power loss or kernel crash, which may lose the last
 // commits since the previous checkpoint (never corrupt the file). synchronous=FULL would
-// close that gap at the cost of an fsync per commit.
+// close that gap at the cost of an fsync per commit. The writer's log is checkpointed by a
+// thread of the store's own (checkpointer.h), so no commit waits for a checkpoint.
 //
 // Other processes: the CLI may write while the server runs. Writers take the write lock at
 // BEGIN (BEGIN IMMEDIATE) and wait up to Connection::kBusyTimeoutMs for it, then fail with
@@ -53,6 +54,7 @@
 
 namespace reelpress::store::sqlite {
 
+class Checkpointer;
 class Connection;
 class ConnectionPool;
 
@@ -187,6 +189,9 @@ class SqliteStore final : public Store {
   // thread's server worker. A mutex hands the turn over at once. Other processes still meet
   // the busy timeout. writer_thread_ is the thread holding the turn (none: a default id).
   std::mutex write_turn_;
+  // A file: checkpoints the writer's log on a thread of its own (checkpointer.h). Declared
+  // before writer_, so that the writer is closed first.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Connection> writer_;  // Opened on the first write; guarded by write_turn_.
   std::atomic<std::thread::id> writer_thread_{};
 
