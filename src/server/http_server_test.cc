@@ -281,6 +281,28 @@ class RunningServer {
   std::thread thread_;
 };
 
+// Reads on a connection of their own, each answered while a post is still pending.
+void expect_reads_answered_meanwhile(uint16_t port) {
+  Client reader(port);
+  for (int i = 0; i < 3; ++i) {
+    auto page = reader.get("/big");
+    ASSERT_TRUE(page) << "a read waited for the pending post";
+    EXPECT_EQ(page->status, 200);
+  }
+}
+
+// The pending post's answer reaches `poster` with `body`, and the connection goes on as
+// usual afterwards.
+void expect_post_answered(Client& poster, const std::string& body) {
+  auto posted = poster.read();
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 200);
+  EXPECT_EQ(posted->body, body);
+  auto next = poster.get("/big");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
 // One worker thread, and a form post that blocks in its handler: the worker still answers
 // reads, because posts run on the form pool.
 TEST(HttpServer, ABlockedFormPostDoesNotHoldUpReadsOnItsWorker) {
@@ -292,20 +314,9 @@ TEST(HttpServer, ABlockedFormPostDoesNotHoldUpReadsOnItsWorker) {
   poster.send("POST /hold HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
   ASSERT_TRUE(s.handler().wait_until_held());
 
-  Client reader(s.port());
-  for (int i = 0; i < 3; ++i) {
-    auto page = reader.get("/big");
-    ASSERT_TRUE(page) << "a read waited for the blocked post";
-    EXPECT_EQ(page->status, 200);
-  }
+  expect_reads_answered_meanwhile(s.port());
   s.handler().release();
-  auto posted = poster.read();
-  ASSERT_TRUE(posted);
-  EXPECT_EQ(posted->body, "held hello");
-  // The post's connection goes on as usual afterwards.
-  auto next = poster.get("/big");
-  ASSERT_TRUE(next);
-  EXPECT_EQ(next->status, 200);
+  expect_post_answered(poster, "held hello");
 }
 
 // No form pool and one worker: a post whose handler replies later, from another thread,
@@ -319,21 +330,10 @@ TEST(HttpServer, APostAnsweredLaterFromAnotherThreadDoesNotHoldUpItsWorker) {
   poster.send("POST /later HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
   ASSERT_TRUE(s.handler().wait_until_later());
 
-  Client reader(s.port());
-  for (int i = 0; i < 3; ++i) {
-    auto page = reader.get("/big");
-    ASSERT_TRUE(page) << "a read waited for the post's reply";
-    EXPECT_EQ(page->status, 200);
-  }
+  expect_reads_answered_meanwhile(s.port());
   std::thread replier([&] { s.handler().reply_later(); });
   replier.join();
-  auto posted = poster.read();
-  ASSERT_TRUE(posted);
-  EXPECT_EQ(posted->status, 200);
-  EXPECT_EQ(posted->body, "later hello");
-  auto next = poster.get("/big");
-  ASSERT_TRUE(next);
-  EXPECT_EQ(next->status, 200);
+  expect_post_answered(poster, "later hello");
 }
 
 TEST(HttpServer, AHandlerThatThrowsBeforeReplyingLaterGetsTheThemed500) {

@@ -63,6 +63,19 @@ class GroupCommitTest : public ::testing::Test {
     return holder;
   }
 
+  // Submits the recording of `digest` without waiting; done_ and failed_ count the answers.
+  void post(const std::string& digest) {
+    commits_->submit([this, digest] { return record(digest); },
+                     [this](Status s) {
+                       if (!s) ++failed_;
+                       ++done_;
+                     });
+  }
+  // Waits up to 30 s for `n` answers.
+  void wait_for_done(int n) {
+    for (int i = 0; i < 30000 && done_ < n; ++i) std::this_thread::sleep_for(1ms);
+  }
+
   void wait_for_waiting(std::size_t n) {
     for (int i = 0; i < 5000 && commits_->waiting() < n; ++i) std::this_thread::sleep_for(1ms);
     ASSERT_EQ(commits_->waiting(), n);
@@ -71,6 +84,8 @@ class GroupCommitTest : public ::testing::Test {
   util::ScopedTempDir temp_;
   fs::path dir_;
   std::atomic<bool> inside_ = false;
+  std::atomic<int> done_ = 0;    // Answers to post().
+  std::atomic<int> failed_ = 0;  // Of which failures.
   std::unique_ptr<sqlite::SqliteStore> store_;
   std::unique_ptr<GroupCommit> commits_;
 };
@@ -183,15 +198,6 @@ TEST_F(GroupCommitTest, PostsThatComeTogetherWaitForCompanyAndStoppingCommitsWha
       std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.max_batch = 8, .gather = 1h});
   std::latch release(1);
   std::thread holder = hold_a_batch(release);
-  std::atomic<int> done = 0;
-  std::atomic<int> failed = 0;
-  auto post = [&](const std::string& digest) {
-    commits_->submit([this, digest] { return record(digest); },
-                     [&](Status s) {
-                       if (!s) ++failed;
-                       ++done;
-                     });
-  };
   post("together-0");
   post("together-1");
   wait_for_waiting(2);
@@ -199,18 +205,18 @@ TEST_F(GroupCommitTest, PostsThatComeTogetherWaitForCompanyAndStoppingCommitsWha
   holder.join();
   // Two came together: the writer waits for the batch to fill, however long that takes.
   std::this_thread::sleep_for(20ms);
-  EXPECT_EQ(done, 0);
+  EXPECT_EQ(done_, 0);
   for (int i = 2; i < 8; ++i) post("together-" + std::to_string(i));
-  for (int i = 0; i < 30000 && done < 8; ++i) std::this_thread::sleep_for(1ms);
-  ASSERT_EQ(done, 8);
-  EXPECT_EQ(failed, 0);
+  wait_for_done(8);
+  ASSERT_EQ(done_, 8);
+  EXPECT_EQ(failed_, 0);
   EXPECT_EQ(commits_->commits(), 2u);  // The holder's, then the eight together.
 
   // That batch had company, so a new post waits for more; stopping commits it.
   post("last");
   commits_.reset();
-  EXPECT_EQ(done, 9);
-  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(done_, 9);
+  EXPECT_EQ(failed_, 0);
   for (int i = 0; i < 8; ++i) EXPECT_TRUE(recorded("together-" + std::to_string(i)));
   EXPECT_TRUE(recorded("last"));
 }
@@ -220,20 +226,14 @@ TEST_F(GroupCommitTest, ABurstThatHasEndedIsCommittedWithoutWaitingOutTheWindow)
       std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.max_batch = 64, .gather = 1h});
   std::latch release(1);
   std::thread holder = hold_a_batch(release);
-  std::atomic<int> done = 0;
   // 300 close together: the batches after the held one have company, and the last one is
   // not full; the burst is over once nothing has come for a few average gaps.
-  for (int i = 0; i < 300; ++i) {
-    commits_->submit([this, i] { return record("burst-" + std::to_string(i)); },
-                     [&](Status s) {
-                       EXPECT_TRUE(s);
-                       ++done;
-                     });
-  }
+  for (int i = 0; i < 300; ++i) post("burst-" + std::to_string(i));
   release.count_down();
   holder.join();
-  for (int i = 0; i < 30000 && done < 300; ++i) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(done, 300) << "the end of the burst waited for the hour-long window";
+  wait_for_done(300);
+  EXPECT_EQ(done_, 300) << "the end of the burst waited for the hour-long window";
+  EXPECT_EQ(failed_, 0);
   EXPECT_GE(commits_->commits(), 6u);  // The held one, four full batches of 64, the rest.
   commits_.reset();
 }
