@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <atomic>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,6 +9,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
@@ -59,36 +61,37 @@ struct HttpServer::Impl {
   const ServerOptions options;
   AccessLog access_log;
   SessionContext context{handler, options, access_log};
-  std::vector<std::unique_ptr<Worker>> workers;
-  // After workers: destroyed (stopped and joined) first, so that no form handler still runs
-  // on a session's request when the workers' sessions go.
+  std::unique_ptr<Worker> worker;
+  // After worker: destroyed (stopped and joined) first, so that no form handler still runs
+  // on a session's request when the worker's sessions go.
   std::optional<asio::thread_pool> form_pool;
-  // These live on workers[0] and are touched only from its thread once run() began.
+  // The listening socket, the log's flush timer and the signals are touched only through
+  // this strand once run() began: any server thread may run their handlers.
+  std::optional<asio::strand<asio::io_context::executor_type>> control;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::steady_timer> flush_timer;
   std::optional<asio::signal_set> signals;
   tcp::endpoint bound;
-  size_t next_worker = 0;
   bool ran = false;
 };
 
 util::Status HttpServer::Impl::start() {
-  if (!workers.empty()) return util::fail(util::ErrorCode::kInvalidArgument, "already started");
-  int threads = std::max(1, options.threads);
-  for (int i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>(context));
+  if (worker) return util::fail(util::ErrorCode::kInvalidArgument, "already started");
+  worker = std::make_unique<Worker>(context, std::max(1, options.threads));
   if (options.form_threads > 0) {
     form_pool.emplace(static_cast<std::size_t>(options.form_threads));
     context.form_pool = &*form_pool;
   }
-  asio::io_context& first = workers[0]->io_context();
-  if (util::Status listening = listen(first); !listening) {
-    workers.clear();
+  asio::io_context& loop = worker->io_context();
+  if (util::Status listening = listen(loop); !listening) {
+    worker.reset();
     return listening;
   }
-  asio::co_spawn(first, accept_loop(), asio::detached);
+  control.emplace(asio::make_strand(loop));
+  asio::co_spawn(*control, accept_loop(), asio::detached);
   if (access_log.enabled()) {
-    flush_timer.emplace(first);
-    asio::co_spawn(first, flush_loop(), asio::detached);
+    flush_timer.emplace(loop);
+    asio::co_spawn(*control, flush_loop(), asio::detached);
   }
   return {};
 }
@@ -127,11 +130,8 @@ util::Status HttpServer::Impl::listen(asio::io_context& io_context) {
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
   asio::steady_timer backoff(acceptor->get_executor());
   while (true) {
-    // Round robin: with keep-alive, connections are long-lived and similar, so turns spread
-    // the load as well as anything cleverer.
-    Worker& worker = *workers[next_worker++ % workers.size()];
     boost::system::error_code ec;
-    Socket socket = co_await acceptor->async_accept(worker.io_context(),
+    Socket socket = co_await acceptor->async_accept(worker->io_context(),
                                                     asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
@@ -143,7 +143,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
     }
     // Responses go out in one write; Nagle's algorithm would only delay the next one.
     socket.set_option(tcp::no_delay(true), ec);
-    start_session(worker, std::move(socket));
+    start_session(*worker, std::move(socket));
   }
 }
 
@@ -159,26 +159,26 @@ asio::awaitable<void> HttpServer::Impl::flush_loop() {
 }
 
 void HttpServer::Impl::run() {
-  if (workers.empty() || ran) return;
+  if (!worker || ran) return;
   ran = true;
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < workers.size(); ++i) {
-    threads.emplace_back([w = workers[i].get()] { w->run(); });
+  for (int i = 1; i < std::max(1, options.threads); ++i) {
+    threads.emplace_back([this] { worker->run(); });
   }
-  workers[0]->run();
+  worker->run();
   for (std::thread& t : threads) t.join();
   access_log.flush();
 }
 
 void HttpServer::Impl::stop() {
-  if (workers.empty() || context.stop_requested.exchange(true)) return;
-  asio::post(workers[0]->io_context(), [this] {
+  if (!worker || context.stop_requested.exchange(true)) return;
+  asio::post(*control, [this] {
     boost::system::error_code ec;
     acceptor->close(ec);
     if (flush_timer) flush_timer->cancel();
     if (signals) signals->cancel(ec);
   });
-  for (auto& worker : workers) worker->request_stop();
+  worker->request_stop();
 }
 
 HttpServer::HttpServer(site::Handler& handler, ServerOptions options)
@@ -189,20 +189,21 @@ HttpServer::~HttpServer() = default;
 util::Status HttpServer::start() { return impl_->start(); }
 
 std::string HttpServer::endpoint() const {
-  if (impl_->workers.empty()) return {};
+  if (!impl_->worker) return {};
   return format_endpoint(impl_->bound.address().to_string(), impl_->bound.port());
 }
 
-uint16_t HttpServer::port() const { return impl_->workers.empty() ? 0 : impl_->bound.port(); }
+uint16_t HttpServer::port() const { return impl_->worker ? impl_->bound.port() : 0; }
 
 void HttpServer::run() { impl_->run(); }
 
 void HttpServer::run_until_signal() {
-  if (impl_->workers.empty()) return;
-  impl_->signals.emplace(impl_->workers[0]->io_context(), SIGINT, SIGTERM);
-  impl_->signals->async_wait([this](boost::system::error_code ec, int) {
-    if (!ec) stop();
-  });
+  if (!impl_->worker) return;
+  impl_->signals.emplace(impl_->worker->io_context(), SIGINT, SIGTERM);
+  impl_->signals->async_wait(
+      asio::bind_executor(*impl_->control, [this](boost::system::error_code ec, int) {
+        if (!ec) stop();
+      }));
   run();
   impl_->signals.reset();
 }

@@ -9,23 +9,23 @@
 //   std::cout << "listening on http://" << server.endpoint() << "/\n";
 //   server.run_until_signal();  // Until SIGINT or SIGTERM; then a graceful stop.
 //
-// Threading model: options.threads workers, each a thread running its own event loop (an
-// asio::io_context). One acceptor, on the first worker, hands new connections to the
-// workers in turn, and a connection lives on its worker until it closes. Nothing a
-// connection touches is shared with another thread, so there are no strands and no locks
-// on the request path, and a hot connection's data stays in one core's cache. This is
-// nginx's model (one event loop per worker) inside one process. We prefer it to one shared
-// io_context run by every thread, where all threads contend for one queue and every
-// connection needs a strand, and to one SO_REUSEPORT listener per thread, which would let a
-// second server bind the same port silently and drops queued connections when a listener
-// closes.
-// The price: a handler that blocks (a cache miss that renders) holds up the other
-// connections of its worker, so handlers must stay short.
+// Threading model: options.threads threads run one event loop (an asio::io_context), and
+// whichever is free runs a connection's next step. A session has one operation pending at a
+// time, so its steps never run at once and it needs no strand; other threads end a
+// connection only through the kernel (shutdown(2) of its socket, see worker.h). We used to
+// pin each connection to one thread's own loop, as nginx pins it to a worker process, which
+// needs no lock at all; but when the machine's cores are shared (a TLS proxy, a load
+// generator on the same host), the kernel at times leaves a thread waiting a whole scheduler
+// tick with answers due, and every connection pinned to it waits as long (p99 4.3 ms against
+// 0.8 ms with a single thread). With one shared loop the other threads serve them, and a
+// handler that blocks (a cache miss that renders) holds up only its own connection. One
+// SO_REUSEPORT listener per thread was rejected too: it lets a second server bind the same
+// port silently and drops queued connections when a listener closes.
 //
 // Per request on a keep-alive connection the server makes two socket operations (one read,
 // one gathered write of head and payload) and no timer operation: a request that arrived
 // whole is parsed from the buffer without another read, and timeouts are deadlines that a
-// sweep on each worker checks four times a second.
+// sweep checks four times a second.
 //
 // Graceful stop: stop() closes the listening socket and idle keep-alive connections at
 // once; requests in flight finish (their response says "Connection: close") within

@@ -319,6 +319,31 @@ TEST(HttpServer, ABlockedFormPostDoesNotHoldUpReadsOnItsWorker) {
   expect_post_answered(poster, "held hello");
 }
 
+// Two threads, and a request whose handler blocks: every other connection is answered by the
+// other thread meanwhile, whichever connection came before or after it. (When connections
+// were dealt to per-thread loops in turn, the third one shared the blocked thread's loop
+// and waited with it.)
+TEST(HttpServer, AHandlerThatBlocksHoldsUpOnlyItsOwnConnection) {
+  ServerOptions options = test_options();
+  options.threads = 2;
+  options.form_threads = 0;
+  RunningServer s(options);
+  Client blocked(s.port());
+  std::vector<std::unique_ptr<Client>> others;
+  for (int i = 0; i < 4; ++i) others.push_back(std::make_unique<Client>(s.port()));
+  ASSERT_TRUE(blocked.get("/fine"));  // Every connection is accepted and served once.
+  for (auto& other : others) ASSERT_TRUE(other->get("/fine"));
+  blocked.send("POST /hold HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(s.handler().wait_until_held());
+  for (auto& other : others) {
+    auto page = other->get("/big");
+    ASSERT_TRUE(page) << "a connection waited for another's blocked handler";
+    EXPECT_EQ(page->status, 200);
+  }
+  s.handler().release();
+  expect_post_answered(blocked, "held hello");
+}
+
 // No form pool and one worker: a post whose handler replies later, from another thread,
 // leaves the worker free for reads meanwhile, and its answer reaches its connection.
 TEST(HttpServer, APostAnsweredLaterFromAnotherThreadDoesNotHoldUpItsWorker) {

@@ -17,7 +17,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   // 0 asks the kernel for a free port; HttpServer::port() tells which after start().
   uint16_t port = 8080;
-  // Worker threads, each with its own event loop. 0 or less means one.
+  // Threads running the server's event loop. 0 or less means one.
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   // Threads that run the POST handlers that may block (the admin's: sign-in, uploads), so that
   // the workers keep serving reads meanwhile. Posts the handler answers later

@@ -1,5 +1,7 @@
 #include "server/session.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -99,13 +101,7 @@ class Session final : public Connection {
 
   Awaitable<void> run();
 
-  void close_if_idle() override {
-    if (idle_) close();
-  }
-  void close() override {
-    beast::error_code ignored;
-    socket_.close(ignored);
-  }
+  void cut() override { ::shutdown(socket_.native_handle(), SHUT_RDWR); }
 
  private:
   // Reads more bytes into buffer_. A timeout shows as beast::error::timeout.
@@ -136,7 +132,6 @@ class Session final : public Connection {
   std::optional<RequestParser> parser_;  // Rebuilt per request (Beast parsers cannot reset).
   site::Request request_;                // Reused so its strings keep their capacity.
   std::string head_;                     // Reused response head.
-  bool idle_ = false;                    // Waiting for the first byte of a request.
 };
 
 Awaitable<void> Session::run() {
@@ -151,9 +146,9 @@ Awaitable<void> Session::run() {
         // keep_alive_timeout between requests.
         set_deadline(Clock::now() + (first ? options.request_timeout : options.keep_alive_timeout));
         beast::error_code ec;
-        idle_ = true;
+        set_idle(true);
         co_await read_some(ec);
-        idle_ = false;
+        set_idle(false);
         if (ec) break;
       }
       first = false;
@@ -374,7 +369,7 @@ Awaitable<void> Session::shut_down(bool linger) {
       total += co_await read_some(ec);
     }
   }
-  close();
+  // The socket closes with the session, once the worker has forgotten it (~Session).
 }
 
 site::Response Session::error_response(int status) {

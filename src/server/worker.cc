@@ -4,11 +4,8 @@
 
 namespace reelpress::server {
 
-// A concurrency hint of 1 tells Asio that one thread runs this context, so its scheduler
-// skips the work it does to wake other threads; locking stays on because the acceptor's
-// thread hands sockets to this context and stop() posts to it.
-Worker::Worker(SessionContext& context)
-    : io_context_(1),
+Worker::Worker(SessionContext& context, int threads)
+    : io_context_(threads < 1 ? 1 : threads),
       context_(context),
       work_(boost::asio::make_work_guard(io_context_)),
       grace_timer_(io_context_),
@@ -19,39 +16,43 @@ void Worker::request_stop() {
 }
 
 void Worker::begin_stop() {
+  std::lock_guard lock(mutex_);
   if (stopping_) return;
   stopping_ = true;
   work_.reset();
-  // close_if_idle() may remove nothing synchronously (sessions remove themselves when their
-  // coroutine resumes), but iterate over a copy all the same so the contract stays simple.
-  std::vector<Connection*> connections = connections_;
-  for (Connection* connection : connections) connection->close_if_idle();
+  // Cutting only shuts sockets down; sessions remove themselves when their coroutine resumes.
+  for (Connection* connection : connections_) {
+    if (connection->idle()) connection->cut();
+  }
   if (connections_.empty()) return;
   grace_timer_.expires_after(context_.options.shutdown_grace);
   grace_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;  // Cancelled: every connection closed in time.
-    std::vector<Connection*> left = connections_;
-    for (Connection* connection : left) connection->close();
+    std::lock_guard relock(mutex_);
+    for (Connection* connection : connections_) connection->cut();
   });
 }
 
 void Worker::add(Connection* connection) {
+  std::lock_guard lock(mutex_);
   connection->slot_ = connections_.size();
   connections_.push_back(connection);
   if (!sweeping_) {
     sweeping_ = true;
-    sweep();
+    sweep_timer_.expires_after(kSweepInterval);
+    sweep_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) sweep();
+    });
   }
 }
 
 void Worker::sweep() {
-  // Closing only cancels the connection's operations; sessions remove themselves later,
-  // from their own coroutine, so connections_ does not change during this loop.
-  const auto now = Connection::Clock::now();
+  std::lock_guard lock(mutex_);
+  const Connection::Clock::rep now = Connection::Clock::now().time_since_epoch().count();
   for (Connection* connection : connections_) {
-    if (connection->deadline_ <= now && !connection->timed_out_) {
-      connection->timed_out_ = true;
-      connection->close();
+    if (connection->deadline_.load(std::memory_order_relaxed) <= now &&
+        !connection->timed_out_.exchange(true, std::memory_order_relaxed)) {
+      connection->cut();
     }
   }
   if (connections_.empty()) {
@@ -62,6 +63,7 @@ void Worker::sweep() {
   sweep_timer_.expires_after(kSweepInterval);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) {
+      std::lock_guard relock(mutex_);
       sweeping_ = false;
       return;
     }
@@ -70,6 +72,7 @@ void Worker::sweep() {
 }
 
 void Worker::remove(Connection* connection) {
+  std::lock_guard lock(mutex_);
   // Swap with the last so removal is O(1); order does not matter.
   Connection* last = connections_.back();
   connections_[connection->slot_] = last;

@@ -1,8 +1,10 @@
-// One worker: an event loop run by one thread, and the connections that live on it.
+// The server's event loop, run by every server thread, and the connections that live on it.
 // Internal to the server (http_server.cc and session.cc); not for other layers.
 //
-// Every connection stays on the worker that accepted it for its whole life, so nothing a
-// connection touches needs a lock or a strand (see http_server.h for why).
+// Any thread may run a connection's next step (see http_server.h for why). A session has one
+// operation pending at a time, so its own steps never overlap; what other threads do to a
+// connection (end it at its deadline or at stop) goes through the kernel, by shutting its
+// socket down, never through the session's objects.
 #pragma once
 
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -20,7 +23,7 @@
 
 namespace reelpress::server {
 
-// What every session needs, shared by all workers; outlives them.
+// What every session needs; outlives the worker.
 struct SessionContext {
   site::Handler& handler;
   const ServerOptions& options;
@@ -33,57 +36,65 @@ struct SessionContext {
   std::atomic<bool> stop_requested{false};
 };
 
-// A live connection, as the worker sees it: something with a deadline that can be closed.
+// A live connection, as the worker sees it: something with a deadline that can be cut.
 // Implemented by the session.
 class Connection {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Closes the connection if it waits for a next request; otherwise leaves it to finish the
-  // request in flight (the session sees Worker::stopping() and then closes).
-  virtual void close_if_idle() = 0;
-  // Closes the connection whatever it is doing; its pending operations complete with
-  // operation_aborted.
-  virtual void close() = 0;
+  // Shuts the connection's socket down (shutdown(2), safe from any thread while the
+  // connection is registered with the worker): what the session waits for fails, and the
+  // session ends and closes the socket itself.
+  virtual void cut() = 0;
+  // Whether the connection waits for the first byte of a next request.
+  bool idle() const { return idle_.load(std::memory_order_relaxed); }
+  void set_idle(bool idle) { idle_.store(idle, std::memory_order_relaxed); }
 
-  // The worker close()s the connection soon after `deadline` passes (within
-  // Worker::kSweepInterval) and timed_out() turns true. Setting a deadline is a store, not a
-  // timer operation, so a session can move it for every phase of every request for free.
-  void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
-  bool timed_out() const { return timed_out_; }
+  // The worker cuts the connection soon after `deadline` passes (within
+  // Worker::kSweepInterval) and timed_out() turns true. Setting a deadline is a relaxed
+  // store, not a timer operation, so a session can move it for every phase of every request
+  // for free.
+  void set_deadline(Clock::time_point deadline) {
+    deadline_.store(deadline.time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  bool timed_out() const { return timed_out_.load(std::memory_order_relaxed); }
 
  protected:
   virtual ~Connection() = default;
 
  private:
   friend class Worker;
-  Clock::time_point deadline_ = Clock::time_point::max();
-  bool timed_out_ = false;
+  std::atomic<Clock::rep> deadline_{Clock::time_point::max().time_since_epoch().count()};
+  std::atomic<bool> timed_out_{false};
+  std::atomic<bool> idle_{false};
   size_t slot_ = 0;  // Index in Worker::connections_.
 };
 
-// All members but io_context(), context() and request_stop() must be called on the worker's
-// own thread (from a handler or coroutine running on io_context()).
+// add() and remove() may be called from any thread running io_context(); everything else of
+// the worker is its own business.
 class Worker {
  public:
-  explicit Worker(SessionContext& context);
+  // `threads`: how many threads will call run(), Asio's concurrency hint.
+  Worker(SessionContext& context, int threads);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   boost::asio::io_context& io_context() { return io_context_; }
   SessionContext& context() const { return context_; }
 
-  // Runs the event loop on the calling thread until the worker has stopped and every
-  // connection on it has closed.
+  // Runs the event loop on the calling thread, with every other thread that calls it, until
+  // the worker has stopped and every connection has closed.
   void run() { io_context_.run(); }
 
   // Thread-safe: asks the worker to stop (see begin_stop).
   void request_stop();
 
   // True once stopping started: sessions finish their current request and close.
-  bool stopping() const { return stopping_; }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
-  // Registers a new connection (its deadline starts the sweep) and forgets a closed one.
+  // Registers a new connection (its deadline starts the sweep) and forgets a closed one, which
+  // must no longer be cut: remove() before closing the socket, whose descriptor may be reused
+  // at once.
   void add(Connection* connection);
   void remove(Connection* connection);
 
@@ -91,24 +102,27 @@ class Worker {
   static constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 
  private:
-  // Closes idle connections at once, gives busy ones options.shutdown_grace to finish, then
-  // closes whatever is left; lets run() return once no connection is left.
+  // Cuts idle connections at once, gives busy ones options.shutdown_grace to finish, then
+  // cuts whatever is left; lets run() return once no connection is left.
   void begin_stop();
-  // Closes every connection whose deadline has passed; runs every kSweepInterval while
-  // there are connections. One timer per worker instead of one per connection and
-  // operation: a timer armed and cancelled around every read and write costs two heap
-  // updates and a handler dispatch each time, and most never fire.
+  // Cuts every connection whose deadline has passed; runs every kSweepInterval while there
+  // are connections. One timer for the server instead of one per connection and operation:
+  // a timer armed and cancelled around every read and write costs two heap updates and a
+  // handler dispatch each time, and most never fire.
   void sweep();
 
   boost::asio::io_context io_context_;
   SessionContext& context_;
+  // Guards everything below: sessions on every thread come and go, and the timers' handlers
+  // run on any thread.
+  std::mutex mutex_;
   // Keeps run() going while no connection exists; dropped when stopping.
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::steady_timer grace_timer_;
   boost::asio::steady_timer sweep_timer_;
   bool sweeping_ = false;
   std::vector<Connection*> connections_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace reelpress::server
