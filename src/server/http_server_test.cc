@@ -281,6 +281,14 @@ class RunningServer {
   std::thread thread_;
 };
 
+// Sends `poster` a POST of "hello" to `path`, and waits until the handler holds it
+// (`pending`: wait_until_held or wait_until_later).
+void send_pending_post(Client& poster, FakeHandler& handler, const std::string& path,
+                       bool (FakeHandler::*pending)()) {
+  poster.send("POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE((handler.*pending)());
+}
+
 // Reads on a connection of their own, each answered while a post is still pending.
 void expect_reads_answered_meanwhile(uint16_t port) {
   Client reader(port);
@@ -311,8 +319,7 @@ TEST(HttpServer, ABlockedFormPostDoesNotHoldUpReadsOnItsWorker) {
   options.form_threads = 1;
   RunningServer s(options);
   Client poster(s.port());
-  poster.send("POST /hold HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
-  ASSERT_TRUE(s.handler().wait_until_held());
+  send_pending_post(poster, s.handler(), "/hold", &FakeHandler::wait_until_held);
 
   expect_reads_answered_meanwhile(s.port());
   s.handler().release();
@@ -333,8 +340,7 @@ TEST(HttpServer, AHandlerThatBlocksHoldsUpOnlyItsOwnConnection) {
   for (int i = 0; i < 4; ++i) others.push_back(std::make_unique<Client>(s.port()));
   ASSERT_TRUE(blocked.get("/fine"));  // Every connection is accepted and served once.
   for (auto& other : others) ASSERT_TRUE(other->get("/fine"));
-  blocked.send("POST /hold HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
-  ASSERT_TRUE(s.handler().wait_until_held());
+  send_pending_post(blocked, s.handler(), "/hold", &FakeHandler::wait_until_held);
   for (auto& other : others) {
     auto page = other->get("/big");
     ASSERT_TRUE(page) << "a connection waited for another's blocked handler";
@@ -352,8 +358,7 @@ TEST(HttpServer, APostAnsweredLaterFromAnotherThreadDoesNotHoldUpItsWorker) {
   options.form_threads = 0;
   RunningServer s(options);
   Client poster(s.port());
-  poster.send("POST /later HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
-  ASSERT_TRUE(s.handler().wait_until_later());
+  send_pending_post(poster, s.handler(), "/later", &FakeHandler::wait_until_later);
 
   expect_reads_answered_meanwhile(s.port());
   std::thread replier([&] { s.handler().reply_later(); });
@@ -370,8 +375,7 @@ void stop_while_post_pending(const std::string& path, bool (FakeHandler::*pendin
   options.threads = 1;
   RunningServer s(options);
   Client poster(s.port());
-  poster.send("POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\nhi");
-  ASSERT_TRUE((s.handler().*pending)());
+  send_pending_post(poster, s.handler(), path, pending);
   std::thread answerer([&] {
     std::this_thread::sleep_for(200ms);
     (s.handler().*answer)();
