@@ -59,7 +59,7 @@ class GroupCommit {
   struct Options {
     std::size_t max_batch = 64;  // 0 counts as 1.
     // How long a busy writer waits for a batch to fill; zero: never waits.
-    std::chrono::microseconds gather{2000};
+    std::chrono::microseconds gather{5000};
   };
 
   explicit GroupCommit(Store& store) : GroupCommit(store, Options()) {}
