@@ -39,11 +39,20 @@ void Worker::add(Connection* connection) {
   connections_.push_back(connection);
   if (!sweeping_) {
     sweeping_ = true;
-    sweep_timer_.expires_after(kSweepInterval);
-    sweep_timer_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) sweep();
-    });
+    arm_sweep();
   }
+}
+
+void Worker::arm_sweep() {
+  sweep_timer_.expires_after(kSweepInterval);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) {
+      sweep();
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    sweeping_ = false;
+  });
 }
 
 void Worker::sweep() {
@@ -60,15 +69,7 @@ void Worker::sweep() {
     sweeping_ = false;
     return;
   }
-  sweep_timer_.expires_after(kSweepInterval);
-  sweep_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) {
-      std::lock_guard relock(mutex_);
-      sweeping_ = false;
-      return;
-    }
-    sweep();
-  });
+  arm_sweep();
 }
 
 void Worker::remove(Connection* connection) {

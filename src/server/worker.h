@@ -110,6 +110,8 @@ class Worker {
   // a timer armed and cancelled around every read and write costs two heap updates and a
   // handler dispatch each time, and most never fire.
   void sweep();
+  // Starts the timer of the next sweep; with mutex_ held.
+  void arm_sweep();
 
   boost::asio::io_context io_context_;
   SessionContext& context_;
