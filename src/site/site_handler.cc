@@ -194,7 +194,9 @@ bool SiteHandler::dropped_since(const Response& page, std::int64_t seq) {
   return false;
 }
 
-const SiteHandler::State& SiteHandler::current_state() {
+const SiteHandler::State& SiteHandler::current_state() { return *seen_state(); }
+
+const std::shared_ptr<const SiteHandler::State>& SiteHandler::seen_state() {
   // Each thread keeps the state it saw last and takes the lock only when it was replaced:
   // a request costs no lock and no reference count. Versions are unique in the process, so
   // a slot filled by another handler never matches this one's.
@@ -209,7 +211,7 @@ const SiteHandler::State& SiteHandler::current_state() {
     seen.state = state_;
     seen.version = state_version_.load(std::memory_order_relaxed);
   }
-  return *seen.state;
+  return seen.state;
 }
 
 util::Status SiteHandler::set_settings(config::SiteSettings settings) {
@@ -310,12 +312,9 @@ void SiteHandler::handle_async(const Request& request, Reply reply) {
     reply(error_page(500));
     return;
   }
-  // The state the submission is checked against stays alive until it is answered.
-  std::shared_ptr<const State> keep;
-  {
-    std::lock_guard lock(state_mutex_);
-    keep = state_;
-  }
+  // The state the submission is checked against (the one state() just settled on) stays
+  // alive until it is answered.
+  std::shared_ptr<const State> keep = seen_state();
   const PageContext ctx = context(*keep, "");
   if (is_comment_action(request.path)) {
     submissions_.comment(request, ctx, keep, std::move(reply));

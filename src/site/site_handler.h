@@ -124,6 +124,8 @@ class SiteHandler final : public Handler {
   // Valid until this thread's next call.
   util::Result<const State*> state();
   const State& current_state();
+  // The same state as current_state(), as this thread holds it.
+  const std::shared_ptr<const State>& seen_state();
   util::Status reload(std::shared_ptr<const config::SiteSettings> settings);
   // Applies `log` when it holds nothing but comment changes, categories' new names or
   // descriptions and entry edits since `current`: drops the pages that show those entries'
