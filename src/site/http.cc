@@ -1,12 +1,8 @@
 #include "site/http.h"
 
-#include <condition_variable>
-#include <mutex>
-#include <optional>
-#include <utility>
-
 #include "util/compress.h"
 #include "util/hash.h"
+#include "util/wait_for.h"
 
 namespace reelpress::site {
 namespace {
@@ -41,19 +37,7 @@ std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_
 }
 
 Response wait_for_reply(const std::function<void(Reply)>& start) {
-  std::mutex mutex;
-  std::condition_variable answered;
-  std::optional<Response> answer;
-  start([&](Response r) {
-    // Notified under the lock: the waiter cannot return, and take these locals with it,
-    // before this is done with them.
-    std::lock_guard lock(mutex);
-    answer = std::move(r);
-    answered.notify_one();
-  });
-  std::unique_lock lock(mutex);
-  answered.wait(lock, [&] { return answer.has_value(); });
-  return std::move(*answer);
+  return util::wait_for<Response>(start);
 }
 
 }  // namespace reelpress::site

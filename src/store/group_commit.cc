@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "util/wait_for.h"
+
 namespace reelpress::store {
 
 GroupCommit::GroupCommit(Store& store, Options options)
@@ -38,21 +40,7 @@ void GroupCommit::submit(Work work, Done done) {
 }
 
 Status GroupCommit::run(Work work) {
-  std::mutex mutex;
-  std::condition_variable finished;
-  bool done = false;
-  Status outcome;
-  submit(std::move(work), [&](Status status) {
-    // Notified under the lock: this call cannot return, and take these locals with it, before
-    // the writer is done with them.
-    std::lock_guard lock(mutex);
-    outcome = std::move(status);
-    done = true;
-    finished.notify_one();
-  });
-  std::unique_lock lock(mutex);
-  finished.wait(lock, [&] { return done; });
-  return outcome;
+  return util::wait_for<Status>([&](Done done) { submit(std::move(work), std::move(done)); });
 }
 
 void GroupCommit::write_loop() {
