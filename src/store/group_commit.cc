@@ -52,7 +52,7 @@ void GroupCommit::write_loop() {
         (gathering_ || queue_.size() > 1)) {
       const Clock::time_point window_end = queue_.front().arrived + gather_;
       while (!stopping_ && queue_.size() < max_batch_) {
-        const Clock::time_point until = std::min(window_end, last_arrival_ + 2 * mean_gap_);
+        const Clock::time_point until = std::min(window_end, last_arrival_ + kDueGaps * mean_gap_);
         if (Clock::now() >= until) break;
         wake_.wait_until(lock, until);
       }

@@ -11,11 +11,11 @@
 //
 // The gather window: when posts come together (two or more waited for the writer, or the
 // last batch had more than one), the writer waits for others to join the batch: while the
-// next is due (no longer since the last arrival than twice the recent average gap between
-// arrivals), at most `gather` after the first, and until max_batch wait. A window that
-// gathers nothing ends the waiting. So a lone post, or a client that sends the next only
-// once this one is answered, is committed at once, and so is a burst that has ended: they
-// would wait for nothing.
+// next is due (no longer since the last arrival than kDueGaps times the recent average gap
+// between arrivals), at most `gather` after the first, and until max_batch wait. A window
+// that gathers nothing ends the waiting. So a lone post, or a client that sends the next
+// only once this one is answered, is committed at once, and so is a burst that has ended:
+// they would wait for nothing.
 //
 // Contract, for each submit(work, done):
 //   - `work` runs exactly once, on the writer thread, inside a transaction; it must touch the
@@ -85,6 +85,13 @@ class GroupCommit {
     Done done;
     Clock::time_point arrived;
   };
+
+  // How many average gaps without an arrival end a gathering. Steady posts come in clumps
+  // (clients' timers tick in milliseconds, a socket's reads are taken together), so a gap
+  // of two or three times the average is common inside a steady stream: with 2, the writer
+  // took it for the end and committed half-empty batches (4 posts at 2,000/s and a 5 ms
+  // window, against 12 with 8), and woke once per gap to check (a fifth of its CPU).
+  static constexpr int kDueGaps = 8;
 
   void write_loop();
   // Runs the batch in one transaction; each piece's outcome, in order.
