@@ -2,12 +2,12 @@
 // writer thread.
 //
 // A reader's comment is one small transaction, and what a commit costs is mostly fixed: the
-// write lock, appending the touched pages to the journal (a comment touches seven: its row,
-// three indexes, the id sequence, the replay digest and its index), the system calls. Work
+// write lock, appending the touched pages to the journal (a comment touches six: its row,
+// three indexes, the id sequence and the recent replay digests), the system calls. Work
 // handed to submit() queues for the GroupCommit's own writer thread, which runs what waits
 // inside one store transaction, each piece in a savepoint of its own (a nested
 // Store::transaction), and commits once for all of them. Ten comments in one commit append
-// those seven pages once, not ten times.
+// those six pages once, not ten times.
 //
 // The gather window: when posts come together (two or more waited for the writer, or the
 // last batch had more than one), the writer waits for others to join the batch: while the

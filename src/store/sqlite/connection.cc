@@ -1,5 +1,6 @@
 #include "store/sqlite/connection.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace reelpress::store::sqlite {
@@ -296,7 +297,7 @@ Status Connection::in_transaction(TransactionKind kind, const std::function<Stat
                                                         : "BEGIN";
   if (auto begun = execute(begin); !begun) return begun;
 
-  ++depth_;
+  const int level = ++depth_;
   Status result = run_body(body);
   --depth_;
 
@@ -311,7 +312,15 @@ Status Connection::in_transaction(TransactionKind kind, const std::function<Stat
     // COMMIT is where deferred foreign keys are checked: it can fail, and then the
     // transaction is still open and must be rolled back below.
     Status done = execute(outermost ? "COMMIT" : "RELEASE nested");
-    if (done) return done;
+    if (done) {
+      if (outermost) {
+        undos_.clear();
+      } else {
+        // Released into the level around it: only that level's rollback undoes them now.
+        for (Undo& undo : undos_) undo.depth = std::min(undo.depth, level - 1);
+      }
+      return done;
+    }
     result = std::move(done);
   }
   if (!sqlite3_get_autocommit(db_)) {
@@ -324,7 +333,24 @@ Status Connection::in_transaction(TransactionKind kind, const std::function<Stat
       (void)execute("RELEASE nested");
     }
   }
+  // With no transaction left, SQLite rolled back every level (by itself, after an I/O error
+  // or a full disk, or the ROLLBACK above).
+  undo_from(sqlite3_get_autocommit(db_) != 0 ? 1 : level);
   return result;
+}
+
+void Connection::on_rollback(std::function<void()> undo) {
+  if (depth_ == 0) return;
+  undos_.push_back(Undo{depth_, std::move(undo)});
+}
+
+void Connection::undo_from(int depth) {
+  while (!undos_.empty() && undos_.back().depth >= depth) {
+    // Taken off the list before it runs, so that the list is whole whatever it does.
+    std::function<void()> run = std::move(undos_.back().run);
+    undos_.pop_back();
+    run();
+  }
 }
 
 }  // namespace reelpress::store::sqlite

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "util/result.h"
 
@@ -155,6 +156,12 @@ class Connection {
   Status in_transaction(TransactionKind kind, const std::function<Status()>& body);
   bool in_transaction() const { return depth_ > 0; }
 
+  // Keeps memory in step with the file: `undo` runs if the writes made so far in the
+  // innermost transaction or savepoint open now are rolled back (by it, or by one around it),
+  // and is forgotten once the outermost transaction commits. Undos run newest first. Outside
+  // a transaction, a statement's write is committed at once: there is nothing to undo.
+  void on_rollback(std::function<void()> undo);
+
  private:
   Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
@@ -171,7 +178,15 @@ class Connection {
   // Node-based: a CachedStatement keeps its address while others are added, so a Statement
   // can point at the slot it borrowed.
   std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> statements_;
+  // Runs the undos of the levels from `depth` in, newest first, and forgets them.
+  void undo_from(int depth);
+
   int depth_ = 0;  // Transactions open on this connection: 0 none, 1 BEGIN, >1 savepoints.
+  struct Undo {
+    int depth;  // The level whose rollback undoes it.
+    std::function<void()> run;
+  };
+  std::vector<Undo> undos_;  // In the order registered.
 };
 
 template <typename T>

@@ -512,6 +512,18 @@ CREATE TRIGGER entry_organizations_delete_counts AFTER DELETE ON entry_organizat
   END;
 )sql";
 
+// A replay digest is a hash: in form_submissions, keyed by it, each new one lands on a leaf
+// of its own, so ten comments in one commit wrote ten pages for their digests alone. New
+// digests are appended here in arrival order instead (one last leaf for a whole commit), and
+// moved into form_submissions in sorted runs of thousands (SqliteStore::record_submission).
+constexpr const char* kRecentSubmissions = R"sql(
+CREATE TABLE form_submissions_recent (
+  seq INTEGER PRIMARY KEY,
+  digest BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -524,6 +536,7 @@ constexpr Migration kMigrations[] = {
     {7, "the change log of categories' names and descriptions", kCategoryChangeLog},
     {8, "the admin: sessions, failed sign-ins, revisions", kAdminTables},
     {9, "the change log of entry edits", kEntryChangeLog},
+    {10, "new submission digests in arrival order", kRecentSubmissions},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

@@ -48,6 +48,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 #include "store/store.h"
 #include "util/clock.h"
@@ -66,6 +67,10 @@ class SqliteStore final : public Store {
   // kCorrupt when it is not a database, another program's database, or newer than this
   // binary ("content.db is at schema version 7 but this reelpress knows 2; upgrade
   // reelpress"); kUnavailable when another process holds the write lock too long.
+  // New replay digests kept in arrival order (and in memory) before they are sorted into
+  // the digest table together (see record_submission in sqlite_store.cc).
+  static constexpr std::size_t kRecentDigests = 4096;
+
   static Result<std::unique_ptr<SqliteStore>> open(
       const std::string& path, const util::Clock& clock = util::SystemClock::instance());
 
@@ -176,12 +181,15 @@ class SqliteStore final : public Store {
   Result<T> read(Fn&& fn);
   template <typename T, typename Fn>
   Result<T> write(Fn&& fn);
+  // For record_submission, inside its write: reads recent_digests_ again if another
+  // connection has committed since; moves the recent digests into form_submissions.
+  Status follow_recent_digests(Connection& c);
+  Status merge_recent_digests(Connection& c, util::UnixTime now);
 
   const std::string path_;
   const util::Clock& clock_;
   const bool memory_;
   const std::uint64_t serial_;  // Unique per store in this process: names its thread slots.
-  std::atomic<std::uint64_t> submissions_recorded_{0};  // Paces the purge of old digests.
 
   // A file: writers of this process take turns here before BEGIN IMMEDIATE, on writer_.
   // Waiting inside SQLite would mean its busy handler, which sleeps in steps of 1, 2, 5, 10 ms
@@ -194,6 +202,12 @@ class SqliteStore final : public Store {
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Connection> writer_;  // Opened on the first write; guarded by write_turn_.
   std::atomic<std::thread::id> writer_thread_{};
+
+  // The digests in form_submissions_recent (see record_submission), used by writes only, so
+  // guarded by the write turn (or the memory mutex). recent_version_ is the writing
+  // connection's data_version when they were read: -1, never.
+  std::unordered_set<std::string> recent_digests_;
+  std::int64_t recent_version_ = -1;
 
   // ":memory:": the one connection, and the turn every thread takes to use it. Recursive,
   // because a transaction's body calls the store again on the same thread.

@@ -341,28 +341,146 @@ TEST(SqliteStore, ZeroCreationTimesTakeTheClock) {
   EXPECT_EQ(must(store->comment_by_id(must(store->save_comment(comment)))).created_at, kAired);
 }
 
-TEST(SqliteStore, ExpiredSubmissionDigestsAreForgotten) {
+// An expiry later than any test's clock (the year 2100).
+constexpr util::UnixTime kFar = 4102444800;
+
+// Records `count` digests named prefix0, prefix1, ... in one transaction.
+void record_digests(SqliteStore& store, const std::string& prefix, std::size_t count,
+                    util::UnixTime expires_at) {
+  must(store.transaction([&]() -> Status {
+    for (std::size_t i = 0; i < count; ++i) {
+      EXPECT_TRUE(must(store.record_submission(prefix + std::to_string(i), expires_at)));
+    }
+    return {};
+  }));
+}
+
+TEST(SqliteStore, RecentDigestsAreSortedInTogetherAndExpiredOnesForgottenThen) {
   util::FixedClock clock(kAired);
   const std::string path = TempFolder::fresh_file("digests");
   auto store = open_file(path, clock);
-  // The first call purges; so does every 256th after it.
   EXPECT_TRUE(must(store->record_submission("old", kAired + 10)));
   EXPECT_TRUE(must(store->record_submission("live", kAired + 1000)));
   clock.set(kAired + 100);
-  for (int i = 0; i < 254; ++i) must(store->record_submission("filler" + std::to_string(i), 0));
-  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));  // The 257th: purges.
-  EXPECT_EQ(RawDatabase(path).value("SELECT count(*) FROM form_submissions"), "1");
+  record_digests(*store, "filler", SqliteStore::kRecentDigests - 3, kAired + 1000);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions_recent"),
+            std::to_string(SqliteStore::kRecentDigests - 1));
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"), "0");
+  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));
+
+  // The kRecentDigests-th moves them all, but for the expired one.
+  EXPECT_TRUE(must(store->record_submission("last", kAired + 1000)));
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions_recent"), "0");
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"),
+            std::to_string(SqliteStore::kRecentDigests - 1));
+  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));
+  EXPECT_FALSE(must(store->record_submission("filler7", kAired + 1000)));
+  EXPECT_FALSE(must(store->record_submission("last", kAired + 1000)));
   EXPECT_TRUE(must(store->record_submission("old", kAired + 1000)));
+}
+
+TEST(SqliteStore, DigestsRecordedByAnotherProcessAreReplaysAndSurviveARestart) {
+  const std::string path = TempFolder::fresh_file("digests-shared");
+  // Two stores on one file keep their own connections and memory, as two processes would.
+  auto first = open_file(path);
+  auto second = open_file(path);
+  EXPECT_TRUE(must(first->record_submission("first's", kFar)));
+  EXPECT_FALSE(must(second->record_submission("first's", kFar)));
+  EXPECT_TRUE(must(second->record_submission("second's", kFar)));
+  EXPECT_FALSE(must(first->record_submission("second's", kFar)));
+  // The second sorts them in; the first, whose memory still lists them, sees them moved.
+  record_digests(*second, "filler", SqliteStore::kRecentDigests - 2, kFar);
+  EXPECT_EQ(RawDatabase(path).value("SELECT count(*) FROM form_submissions_recent"), "0");
+  EXPECT_FALSE(must(first->record_submission("first's", kFar)));
+  EXPECT_FALSE(must(first->record_submission("filler5", kFar)));
+  EXPECT_TRUE(must(first->record_submission("recent", kFar)));
+  first.reset();
+  second.reset();
+
+  auto reopened = open_file(path);
+  EXPECT_FALSE(must(reopened->record_submission("recent", kFar)));
+  EXPECT_FALSE(must(reopened->record_submission("second's", kFar)));
+}
+
+TEST(SqliteStore, ASortInThatIsRolledBackForgetsNothing) {
+  const std::string path = TempFolder::fresh_file("digests-rollback");
+  auto store = open_file(path);
+  record_digests(*store, "kept", SqliteStore::kRecentDigests - 1, kFar);
+  const Status failed = store->transaction([&]() -> Status {
+    EXPECT_TRUE(must(store->record_submission("sorts-in", kFar)));
+    EXPECT_TRUE(must(store->record_submission("after", kFar)));
+    EXPECT_FALSE(must(store->record_submission("kept3", kFar)));
+    return util::fail(util::ErrorCode::kInvalidArgument, "the comment was refused");
+  });
+  ASSERT_FALSE(failed);
+  RawDatabase raw(path);
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions_recent"),
+            std::to_string(SqliteStore::kRecentDigests - 1));
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"), "0");
+  EXPECT_FALSE(must(store->record_submission("kept3", kFar)));
+  EXPECT_TRUE(must(store->record_submission("after", kFar)));  // Sorts in, for real.
+  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"),
+            std::to_string(SqliteStore::kRecentDigests));
+  EXPECT_TRUE(must(store->record_submission("sorts-in", kFar)));
+  EXPECT_FALSE(must(store->record_submission("kept3", kFar)));
+}
+
+TEST(SqliteConnection, AnUndoRunsWhenTheLevelHoldingItIsRolledBack) {
+  auto c = must(Connection::open(":memory:", Connection::Kind::kMemory));
+  std::vector<std::string> undone;
+  const auto note = [&](std::string what) {
+    c->on_rollback([&undone, what] { undone.push_back(what); });
+  };
+  note("outside any transaction");  // Nothing to undo: not kept.
+  const auto fails = [](auto&& body) {
+    return [body]() -> Status {
+      body();
+      return util::fail(util::ErrorCode::kInvalidArgument, "no");
+    };
+  };
+  const auto succeeds = [](auto&& body) {
+    return [body]() -> Status {
+      body();
+      return {};
+    };
+  };
+  using Kind = Connection::TransactionKind;
+  ASSERT_TRUE(c->in_transaction(
+      Kind::kWrite, succeeds([&] {
+        note("outer");
+        // Released into the outer level, then rolled back with it? No: the outer commits.
+        EXPECT_TRUE(c->in_transaction(Kind::kWrite, succeeds([&] { note("released"); })));
+        EXPECT_FALSE(c->in_transaction(Kind::kWrite, fails([&] { note("savepoint"); })));
+        EXPECT_EQ(undone, std::vector<std::string>{"savepoint"});
+      })));
+  undone.clear();
+  EXPECT_FALSE(c->in_transaction(
+      Kind::kWrite, fails([&] {
+        note("first");
+        EXPECT_TRUE(c->in_transaction(Kind::kWrite, succeeds([&] { note("second"); })));
+        EXPECT_TRUE(c->in_transaction(Kind::kWrite, succeeds([&] {
+                                        EXPECT_FALSE(c->in_transaction(
+                                            Kind::kWrite, fails([&] { note("deep"); })));
+                                        note("third");
+                                      })));
+      })));
+  EXPECT_EQ(undone, (std::vector<std::string>{"deep", "third", "second", "first"}));
+  // A committed transaction forgot its undos: nothing runs later.
+  undone.clear();
+  EXPECT_FALSE(c->in_transaction(Kind::kWrite, fails([] {})));
+  EXPECT_TRUE(undone.empty());
 }
 
 TEST(SqliteStore, SiteSecretsAndDigestsAreBlobsNoCounterSees) {
   const std::string path = TempFolder::fresh_file("secrets");
   auto store = open_file(path);
   must(store->site_secret("form-key", 32));
-  must(store->record_submission("digest", kAired));
+  record_digests(*store, "digest", SqliteStore::kRecentDigests + 1, kFar);
   RawDatabase raw(path);
   EXPECT_EQ(raw.value("SELECT typeof(value) FROM site_secrets"), "blob");
-  EXPECT_EQ(raw.value("SELECT typeof(digest) FROM form_submissions"), "blob");
+  EXPECT_EQ(raw.value("SELECT DISTINCT typeof(digest) FROM form_submissions"), "blob");
+  EXPECT_EQ(raw.value("SELECT typeof(digest) FROM form_submissions_recent"), "blob");
   EXPECT_EQ(raw.value("SELECT value FROM change_counter"), "0");
 }
 
