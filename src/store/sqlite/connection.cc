@@ -296,6 +296,7 @@ Status Connection::in_transaction(TransactionKind kind, const std::function<Stat
                       : kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE"
                                                         : "BEGIN";
   if (auto begun = execute(begin); !begun) return begun;
+  if (outermost) ++transactions_;
 
   const int level = ++depth_;
   Status result = run_body(body);

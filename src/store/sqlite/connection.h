@@ -155,6 +155,9 @@ class Connection {
   // becomes kInternal). A kRead call nested in anything just runs body.
   Status in_transaction(TransactionKind kind, const std::function<Status()>& body);
   bool in_transaction() const { return depth_ > 0; }
+  // Counts the outermost transactions begun on this connection: the current one's number
+  // inside it.
+  std::uint64_t transaction_serial() const { return transactions_; }
 
   // Keeps memory in step with the file: `undo` runs if the writes made so far in the
   // innermost transaction or savepoint open now are rolled back (by it, or by one around it),
@@ -182,6 +185,7 @@ class Connection {
   void undo_from(int depth);
 
   int depth_ = 0;  // Transactions open on this connection: 0 none, 1 BEGIN, >1 savepoints.
+  std::uint64_t transactions_ = 0;
   struct Undo {
     int depth;  // The level whose rollback undoes it.
     std::function<void()> run;

@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -68,8 +69,10 @@ class SqliteStore final : public Store {
   // binary ("content.db is at schema version 7 but this reelpress knows 2; upgrade
   // reelpress"); kUnavailable when another process holds the write lock too long.
   // New replay digests kept in arrival order (and in memory) before they are sorted into
-  // the digest table together (see record_submission in sqlite_store.cc).
+  // the digest table together, in steps of one transaction each (see record_submission in
+  // sqlite_store.cc).
   static constexpr std::size_t kRecentDigests = 4096;
+  static constexpr int kSortInSteps = 16;
 
   static Result<std::unique_ptr<SqliteStore>> open(
       const std::string& path, const util::Clock& clock = util::SystemClock::instance());
@@ -181,10 +184,12 @@ class SqliteStore final : public Store {
   Result<T> read(Fn&& fn);
   template <typename T, typename Fn>
   Result<T> write(Fn&& fn);
-  // For record_submission, inside its write: reads recent_digests_ again if another
-  // connection has committed since; moves the recent digests into form_submissions.
+  // For record_submission, inside its write (see sqlite_store.cc): reads recent_digests_
+  // again if another connection has committed since; reads it from the table; takes the next
+  // step of moving the recent digests into form_submissions, if one is due.
   Status follow_recent_digests(Connection& c);
-  Status merge_recent_digests(Connection& c, util::UnixTime now);
+  Status read_recent_digests(Connection& c);
+  Status sort_in_step(Connection& c, util::UnixTime now);
 
   const std::string path_;
   const util::Clock& clock_;
@@ -203,11 +208,18 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> writer_;  // Opened on the first write; guarded by write_turn_.
   std::atomic<std::thread::id> writer_thread_{};
 
-  // The digests in form_submissions_recent (see record_submission), used by writes only, so
-  // guarded by the write turn (or the memory mutex). recent_version_ is the writing
-  // connection's data_version when they were read: -1, never.
+  // The digests in form_submissions_recent and the move of them under way (see
+  // record_submission), used by writes only, so guarded by the write turn (or the memory
+  // mutex). recent_version_ is the writing connection's data_version when they were read
+  // (-1: never); sort_step_transaction_, the transaction that took the last step.
+  struct SortIn {
+    std::int64_t through_seq = 0;  // The recent digests being moved: seq up to this.
+    int next_step = 0;             // 0 to kSortInSteps; kSortInSteps: forget the moved ones.
+  };
   std::unordered_set<std::string> recent_digests_;
   std::int64_t recent_version_ = -1;
+  std::optional<SortIn> sort_in_;
+  std::uint64_t sort_step_transaction_ = 0;
 
   // ":memory:": the one connection, and the turn every thread takes to use it. Recursive,
   // because a transaction's body calls the store again on the same thread.

@@ -344,18 +344,36 @@ TEST(SqliteStore, ZeroCreationTimesTakeTheClock) {
 // An expiry later than any test's clock (the year 2100).
 constexpr util::UnixTime kFar = 4102444800;
 
-// Records `count` digests named prefix0, prefix1, ... in one transaction.
+// The i-th digest named after `prefix`, its first byte spread over every value as real
+// digests' are (the move into form_submissions goes by first bytes).
+std::string spread(const std::string& prefix, std::size_t i) {
+  return std::string(1, static_cast<char>(i % 256)) + prefix + std::to_string(i);
+}
+
+// Records `count` digests, spread(prefix, 0...), in one transaction.
 void record_digests(SqliteStore& store, const std::string& prefix, std::size_t count,
                     util::UnixTime expires_at) {
   must(store.transaction([&]() -> Status {
     for (std::size_t i = 0; i < count; ++i) {
-      EXPECT_TRUE(must(store.record_submission(prefix + std::to_string(i), expires_at)));
+      EXPECT_TRUE(must(store.record_submission(spread(prefix, i), expires_at)));
     }
     return {};
   }));
 }
 
-TEST(SqliteStore, RecentDigestsAreSortedInTogetherAndExpiredOnesForgottenThen) {
+// Records `count` new digests, each in a transaction of its own: `count` steps of a move.
+void record_steps(SqliteStore& store, const std::string& prefix, int count,
+                  util::UnixTime expires_at) {
+  for (int i = 0; i < count; ++i) {
+    EXPECT_TRUE(must(store.record_submission(spread(prefix, i), expires_at)));
+  }
+}
+
+std::size_t rows(const std::string& path, const std::string& table) {
+  return std::stoul(RawDatabase(path).value("SELECT count(*) FROM " + table));
+}
+
+TEST(SqliteStore, RecentDigestsMoveInStepsAndExpiredOnesAreForgottenThen) {
   util::FixedClock clock(kAired);
   const std::string path = TempFolder::fresh_file("digests");
   auto store = open_file(path, clock);
@@ -363,20 +381,28 @@ TEST(SqliteStore, RecentDigestsAreSortedInTogetherAndExpiredOnesForgottenThen) {
   EXPECT_TRUE(must(store->record_submission("live", kAired + 1000)));
   clock.set(kAired + 100);
   record_digests(*store, "filler", SqliteStore::kRecentDigests - 3, kAired + 1000);
-  RawDatabase raw(path);
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions_recent"),
-            std::to_string(SqliteStore::kRecentDigests - 1));
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"), "0");
-  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));
+  EXPECT_EQ(rows(path, "form_submissions_recent"), SqliteStore::kRecentDigests - 1);
+  EXPECT_EQ(rows(path, "form_submissions"), 0u);
 
-  // The kRecentDigests-th moves them all, but for the expired one.
-  EXPECT_TRUE(must(store->record_submission("last", kAired + 1000)));
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions_recent"), "0");
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"),
-            std::to_string(SqliteStore::kRecentDigests - 1));
-  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));
-  EXPECT_FALSE(must(store->record_submission("filler7", kAired + 1000)));
-  EXPECT_FALSE(must(store->record_submission("last", kAired + 1000)));
+  // The kRecentDigests-th starts the move: a sixteenth of them per transaction, never all.
+  EXPECT_TRUE(must(store->record_submission(spread("step", 0), kAired + 1000)));
+  const std::size_t first_step = rows(path, "form_submissions");
+  EXPECT_GT(first_step, 0u);
+  EXPECT_LT(first_step, SqliteStore::kRecentDigests / 8);
+  record_steps(*store, "more", SqliteStore::kSortInSteps - 1, kAired + 1000);
+  EXPECT_EQ(rows(path, "form_submissions"), SqliteStore::kRecentDigests - 1);  // Not "old".
+  EXPECT_FALSE(must(store->record_submission("live", kAired + 1000)));         // Takes no step.
+  EXPECT_EQ(rows(path, "form_submissions_recent"),
+            SqliteStore::kRecentDigests - 1 + SqliteStore::kSortInSteps);
+
+  // The next transaction forgets the moved ones: those recorded during the move stay.
+  EXPECT_TRUE(must(store->record_submission("after", kAired + 1000)));
+  EXPECT_EQ(rows(path, "form_submissions_recent"),
+            static_cast<std::size_t>(SqliteStore::kSortInSteps));
+  for (const std::string& seen : {std::string("live"), spread("filler", 7), spread("step", 0),
+                                  spread("more", 3), std::string("after")}) {
+    EXPECT_FALSE(must(store->record_submission(seen, kAired + 1000))) << seen;
+  }
   EXPECT_TRUE(must(store->record_submission("old", kAired + 1000)));
 }
 
@@ -389,11 +415,14 @@ TEST(SqliteStore, DigestsRecordedByAnotherProcessAreReplaysAndSurviveARestart) {
   EXPECT_FALSE(must(second->record_submission("first's", kFar)));
   EXPECT_TRUE(must(second->record_submission("second's", kFar)));
   EXPECT_FALSE(must(first->record_submission("second's", kFar)));
-  // The second sorts them in; the first, whose memory still lists them, sees them moved.
+  // The second moves them; the first, whose memory still lists them, finds them moved.
   record_digests(*second, "filler", SqliteStore::kRecentDigests - 2, kFar);
-  EXPECT_EQ(RawDatabase(path).value("SELECT count(*) FROM form_submissions_recent"), "0");
+  record_steps(*second, "step", SqliteStore::kSortInSteps, kFar);
+  EXPECT_EQ(rows(path, "form_submissions_recent"),
+            static_cast<std::size_t>(SqliteStore::kSortInSteps));
   EXPECT_FALSE(must(first->record_submission("first's", kFar)));
-  EXPECT_FALSE(must(first->record_submission("filler5", kFar)));
+  EXPECT_FALSE(must(first->record_submission(spread("filler", 5), kFar)));
+  EXPECT_FALSE(must(first->record_submission(spread("step", 9), kFar)));
   EXPECT_TRUE(must(first->record_submission("recent", kFar)));
   first.reset();
   second.reset();
@@ -403,27 +432,32 @@ TEST(SqliteStore, DigestsRecordedByAnotherProcessAreReplaysAndSurviveARestart) {
   EXPECT_FALSE(must(reopened->record_submission("second's", kFar)));
 }
 
-TEST(SqliteStore, ASortInThatIsRolledBackForgetsNothing) {
+TEST(SqliteStore, StepsOfAMoveThatAreRolledBackForgetNothing) {
   const std::string path = TempFolder::fresh_file("digests-rollback");
   auto store = open_file(path);
   record_digests(*store, "kept", SqliteStore::kRecentDigests - 1, kFar);
-  const Status failed = store->transaction([&]() -> Status {
-    EXPECT_TRUE(must(store->record_submission("sorts-in", kFar)));
-    EXPECT_TRUE(must(store->record_submission("after", kFar)));
-    EXPECT_FALSE(must(store->record_submission("kept3", kFar)));
-    return util::fail(util::ErrorCode::kInvalidArgument, "the comment was refused");
-  });
-  ASSERT_FALSE(failed);
-  RawDatabase raw(path);
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions_recent"),
-            std::to_string(SqliteStore::kRecentDigests - 1));
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"), "0");
-  EXPECT_FALSE(must(store->record_submission("kept3", kFar)));
-  EXPECT_TRUE(must(store->record_submission("after", kFar)));  // Sorts in, for real.
-  EXPECT_EQ(raw.value("SELECT count(*) FROM form_submissions"),
-            std::to_string(SqliteStore::kRecentDigests));
-  EXPECT_TRUE(must(store->record_submission("sorts-in", kFar)));
-  EXPECT_FALSE(must(store->record_submission("kept3", kFar)));
+  const auto refused = [&](const std::string& digest) {
+    return store->transaction([&]() -> Status {
+      EXPECT_TRUE(must(store->record_submission(digest, kFar)));
+      EXPECT_FALSE(must(store->record_submission(spread("kept", 3), kFar)));
+      return util::fail(util::ErrorCode::kInvalidArgument, "the comment was refused");
+    });
+  };
+  ASSERT_FALSE(refused("first step"));  // Would have moved a sixteenth.
+  EXPECT_EQ(rows(path, "form_submissions"), 0u);
+  EXPECT_FALSE(must(store->record_submission(spread("kept", 3), kFar)));
+  record_steps(*store, "step", SqliteStore::kSortInSteps, kFar);
+  EXPECT_EQ(rows(path, "form_submissions"), SqliteStore::kRecentDigests);
+
+  ASSERT_FALSE(refused("last step"));  // Would have forgotten the moved ones.
+  EXPECT_EQ(rows(path, "form_submissions_recent"),
+            SqliteStore::kRecentDigests - 1 + SqliteStore::kSortInSteps);
+  EXPECT_TRUE(must(store->record_submission("last step", kFar)));
+  EXPECT_EQ(rows(path, "form_submissions_recent"),
+            static_cast<std::size_t>(SqliteStore::kSortInSteps));
+  EXPECT_FALSE(must(store->record_submission(spread("kept", 3), kFar)));
+  EXPECT_FALSE(must(store->record_submission(spread("step", 15), kFar)));
+  EXPECT_TRUE(must(store->record_submission("first step", kFar)));
 }
 
 TEST(SqliteConnection, AnUndoRunsWhenTheLevelHoldingItIsRolledBack) {
@@ -476,7 +510,8 @@ TEST(SqliteStore, SiteSecretsAndDigestsAreBlobsNoCounterSees) {
   const std::string path = TempFolder::fresh_file("secrets");
   auto store = open_file(path);
   must(store->site_secret("form-key", 32));
-  record_digests(*store, "digest", SqliteStore::kRecentDigests + 1, kFar);
+  record_digests(*store, "digest", SqliteStore::kRecentDigests, kFar);
+  record_steps(*store, "step", SqliteStore::kSortInSteps, kFar);
   RawDatabase raw(path);
   EXPECT_EQ(raw.value("SELECT typeof(value) FROM site_secrets"), "blob");
   EXPECT_EQ(raw.value("SELECT DISTINCT typeof(digest) FROM form_submissions"), "blob");
