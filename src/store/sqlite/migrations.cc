@@ -515,10 +515,12 @@ CREATE TRIGGER entry_organizations_delete_counts AFTER DELETE ON entry_organizat
 // A replay digest is a hash: in form_submissions, keyed by it, each new one lands on a leaf
 // of its own, so ten comments in one commit wrote ten pages for their digests alone. New
 // digests are appended here in arrival order instead (one last leaf for a whole commit), and
-// moved into form_submissions in sorted runs of thousands (SqliteStore::record_submission).
+// moved into form_submissions later, sorted, hundreds per commit
+// (SqliteStore::record_submission). seq is never reused (AUTOINCREMENT), so a process moving
+// the digests up to some seq never meets a newer one there, whatever other processes do.
 constexpr const char* kRecentSubmissions = R"sql(
 CREATE TABLE form_submissions_recent (
-  seq INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
   digest BLOB NOT NULL,
   expires_at INTEGER NOT NULL
 ) STRICT;

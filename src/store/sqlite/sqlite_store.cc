@@ -1407,10 +1407,9 @@ Status SqliteStore::follow_recent_digests(Connection& c) {
   if (!*row) return fail(ErrorCode::kInternal, "PRAGMA data_version returned no row");
   const std::int64_t seen = version->int64(0);
   if (seen == recent_version_) return {};
+  // A move under way goes on: another process's digests come after it (seq is never
+  // reused), and one it moved meanwhile is moved again without effect.
   REELPRESS_RETURN_IF_ERROR(read_recent_digests(c));
-  // Another process may have moved digests meanwhile: start any move again (a step that
-  // moves a digest twice changes nothing).
-  sort_in_.reset();
   recent_version_ = seen;
   return {};
 }

@@ -432,6 +432,38 @@ TEST(SqliteStore, DigestsRecordedByAnotherProcessAreReplaysAndSurviveARestart) {
   EXPECT_FALSE(must(reopened->record_submission("second's", kFar)));
 }
 
+TEST(SqliteStore, TwoProcessesMovingDigestsAtOnceLoseNone) {
+  const std::string path = TempFolder::fresh_file("digests-two-moves");
+  auto first = open_file(path);
+  auto second = open_file(path);
+  record_digests(*first, "early", SqliteStore::kRecentDigests, kFar);
+  record_steps(*first, "first", 3, kFar);  // The first's move is four steps in.
+  // The second starts a move of its own, and finishes it: the recent table loses what it
+  // moved, while the first's move is under way.
+  record_steps(*second, "second", SqliteStore::kSortInSteps + 1, kFar);
+  EXPECT_LT(rows(path, "form_submissions_recent"), 64u);
+  record_digests(*second, "late", 100, kFar);
+  record_steps(*first, "first-again", SqliteStore::kSortInSteps, kFar);  // Finishes its own.
+  first.reset();
+  second.reset();
+
+  auto reopened = open_file(path);
+  for (const auto& [prefix, count] : std::vector<std::pair<std::string, std::size_t>>{
+           {"early", SqliteStore::kRecentDigests},
+           {"first", 3},
+           {"second", SqliteStore::kSortInSteps + 1},
+           {"late", 100},
+           {"first-again", SqliteStore::kSortInSteps}}) {
+    for (std::size_t i = 0; i < count; ++i) {
+      EXPECT_FALSE(must(reopened->record_submission(spread(prefix, i), kFar)))
+          << prefix << " " << i;
+    }
+  }
+  EXPECT_EQ(rows(path, "form_submissions") + rows(path, "form_submissions_recent"),
+            SqliteStore::kRecentDigests + 3 + SqliteStore::kSortInSteps + 1 + 100 +
+                SqliteStore::kSortInSteps);
+}
+
 TEST(SqliteStore, StepsOfAMoveThatAreRolledBackForgetNothing) {
   const std::string path = TempFolder::fresh_file("digests-rollback");
   auto store = open_file(path);
