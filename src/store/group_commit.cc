@@ -29,8 +29,13 @@ void GroupCommit::submit(Work work, Done done) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    const Clock::duration gap = std::min<Clock::duration>(now - last_arrival_, gather_);
-    mean_gap_ = (mean_gap_ * 7 + gap) / 8;
+    // A gap across the taking of a batch is not counted: clients that each wait for their
+    // answer send nothing while their batch is committed, and counting that pause would make
+    // the writer wait for more after every burst of theirs, when none can come.
+    if (last_arrival_ >= batch_taken_) {
+      const Clock::duration gap = std::min<Clock::duration>(now - last_arrival_, gather_);
+      mean_gap_ = (mean_gap_ * 7 + gap) / 8;
+    }
     last_arrival_ = now;
     queue_.push_back(Pending{std::move(work), std::move(done), now});
     // The writer sleeps on an empty queue, or gathers until the batch is full.
@@ -64,6 +69,7 @@ void GroupCommit::write_loop() {
       queue_.pop_front();
     }
     gathering_ = batch.size() > 1;
+    batch_taken_ = Clock::now();
     lock.unlock();
     std::vector<Status> outcomes = commit(batch);
     lock.lock();

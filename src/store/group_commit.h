@@ -105,8 +105,10 @@ class GroupCommit {
   std::deque<Pending> queue_;
   bool gathering_ = false;  // The last batch had company: the next waits for some too.
   Clock::time_point last_arrival_{};
+  Clock::time_point batch_taken_{};  // When the writer last took a batch from the queue.
   // The average gap between arrivals, weighted to the recent ones (1/8 per arrival); a gap
-  // counts as `gather` at most, so a quiet hour does not outweigh a busy second.
+  // counts as `gather` at most, so a quiet hour does not outweigh a busy second, and a gap
+  // across the taking of a batch does not count (see submit()).
   Clock::duration mean_gap_{};
   bool stopping_ = false;
   std::size_t commits_ = 0;

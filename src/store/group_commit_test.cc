@@ -221,6 +221,29 @@ TEST_F(GroupCommitTest, PostsThatComeTogetherWaitForCompanyAndStoppingCommitsWha
   EXPECT_TRUE(recorded("last"));
 }
 
+TEST_F(GroupCommitTest, ClientsThatEachWaitForTheirAnswerAreNotHeldAfterEveryBurst) {
+  // Eight clients, each sending its next post once the last is answered: they come
+  // together, and then nothing can come until their batch is committed. Waiting out the
+  // window after every burst would take kRounds windows.
+  constexpr auto kWindow = 300ms;
+  constexpr int kRounds = 40;
+  commits_ = std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.gather = kWindow});
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kRounds; ++i) {
+        EXPECT_TRUE(commits_->run(
+            [&, c, i] { return record("client-" + std::to_string(c) + "-" + std::to_string(i)); }));
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kWindow * kRounds / 4)
+      << "the writer waited for posts that could not come";
+  EXPECT_LT(commits_->commits(), static_cast<std::size_t>(8 * kRounds));  // Still together.
+}
+
 TEST_F(GroupCommitTest, ABurstThatHasEndedIsCommittedWithoutWaitingOutTheWindow) {
   commits_ =
       std::make_unique<GroupCommit>(*store_, GroupCommit::Options{.max_batch = 64, .gather = 1h});
