@@ -62,18 +62,18 @@ class ConnectionPool;
 
 class SqliteStore final : public Store {
  public:
-  // Opens (creating if needed) the database at `path`, or a private in-memory database for
-  // ":memory:", and migrates it to the current schema. `clock` must outlive the store.
-  // Errors: kIo when the file cannot be opened or written (missing folder, permissions);
-  // kCorrupt when it is not a database, another program's database, or newer than this
-  // binary ("content.db is at schema version 7 but this reelpress knows 2; upgrade
-  // reelpress"); kUnavailable when another process holds the write lock too long.
   // New replay digests kept in arrival order (and in memory) before they are sorted into
   // the digest table together, in steps of one transaction each (see record_submission in
   // sqlite_store.cc).
   static constexpr std::size_t kRecentDigests = 4096;
   static constexpr int kSortInSteps = 16;
 
+  // Opens (creating if needed) the database at `path`, or a private in-memory database for
+  // ":memory:", and migrates it to the current schema. `clock` must outlive the store.
+  // Errors: kIo when the file cannot be opened or written (missing folder, permissions);
+  // kCorrupt when it is not a database, another program's database, or newer than this
+  // binary ("content.db is at schema version 7 but this reelpress knows 2; upgrade
+  // reelpress"); kUnavailable when another process holds the write lock too long.
   static Result<std::unique_ptr<SqliteStore>> open(
       const std::string& path, const util::Clock& clock = util::SystemClock::instance());
 
