@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <thread>
@@ -1402,9 +1403,7 @@ Result<bool> SqliteStore::record_submission(const std::string& digest, util::Uni
 Status SqliteStore::follow_recent_digests(Connection& c) {
   auto version = c.prepare("PRAGMA data_version");
   if (!version) return fail(std::move(version.error()));
-  auto row = version->step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return fail(ErrorCode::kInternal, "PRAGMA data_version returned no row");
+  REELPRESS_RETURN_IF_ERROR(first_row(*version, "the data version"));
   const std::int64_t seen = version->int64(0);
   if (seen == recent_version_) return {};
   // A move under way goes on: another process's digests come after it (seq is never
@@ -1417,14 +1416,11 @@ Status SqliteStore::follow_recent_digests(Connection& c) {
 Status SqliteStore::read_recent_digests(Connection& c) {
   auto recent = c.prepare("SELECT digest FROM form_submissions_recent");
   if (!recent) return fail(std::move(recent.error()));
-  std::unordered_set<std::string> digests;
-  while (true) {
-    auto next = recent->step();
-    if (!next) return fail(std::move(next.error()));
-    if (!*next) break;
-    digests.insert(recent->blob(0));
-  }
-  recent_digests_ = std::move(digests);
+  auto digests = collect<std::string>(
+      *recent, [](const Statement& row) -> Result<std::string> { return row.blob(0); });
+  if (!digests) return fail(std::move(digests.error()));
+  recent_digests_ = std::unordered_set<std::string>(std::make_move_iterator(digests->begin()),
+                                                    std::make_move_iterator(digests->end()));
   return {};
 }
 
@@ -1437,8 +1433,7 @@ Status SqliteStore::sort_in_step(Connection& c, util::UnixTime now) {
   if (!sort_in_) {
     auto last = c.prepare("SELECT coalesce(max(seq), 0) FROM form_submissions_recent");
     if (!last) return fail(std::move(last.error()));
-    auto row = last->step();
-    if (!row) return fail(std::move(row.error()));
+    REELPRESS_RETURN_IF_ERROR(first_row(*last, "the newest recent digest"));
     sort_in_ = SortIn{.through_seq = last->int64(0)};
   }
   if (sort_in_->next_step < kSortInSteps) {
