@@ -19,6 +19,8 @@
 // Thread-safety: immutable after construction; issue() and verify() may run on every thread.
 #pragma once
 
+#include <sodium.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -71,7 +73,8 @@ class FormTokens {
  private:
   std::string mac(FormKind kind, content::Id entry_id, util::UnixTime issued_at) const;
 
-  unsigned char key_[kKeyBytes];
+  // HMAC's state once the key is absorbed: each MAC starts from a copy of it.
+  crypto_auth_hmacsha512256_state keyed_;
 };
 
 }  // namespace reelpress::site

@@ -20,6 +20,22 @@ TEST(FormTokens, IssuedTokenVerifiesWithItsTime) {
   EXPECT_EQ(check.issued_at, kNow);
 }
 
+// The MAC is the documented one (crypto_auth over "reelpress-form-v1\nKIND\nENTRY\nISSUED"):
+// tokens in pages rendered and cached by an earlier binary keep working after an upgrade.
+TEST(FormTokens, MacIsCryptoAuthOverTheDocumentedMessage) {
+  const FormTokens tokens(kKey);
+  const std::string message = "reelpress-form-v1\norganization\n4990\n1310428800";
+  unsigned char tag[crypto_auth_BYTES];
+  crypto_auth(tag, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+              reinterpret_cast<const unsigned char*>(kKey.data()));
+  char encoded[sodium_base64_ENCODED_LEN(crypto_auth_BYTES,
+                                         sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(encoded, sizeof encoded, tag, sizeof tag,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  EXPECT_EQ(tokens.issue(FormKind::kOrganization, 4990, kNow),
+            std::string("4990.1310428800.") + encoded);
+}
+
 TEST(FormTokens, ExpiredAfterItsLifetime) {
   const FormTokens tokens(kKey);
   const std::string token = tokens.issue(FormKind::kComment, 4990, kNow);
