@@ -526,6 +526,15 @@ CREATE TABLE form_submissions_recent (
 ) STRICT;
 )sql";
 
+// Most comments answer no other: their NULL parent_id filled the index's last leaf, which
+// every commit of new comments wrote once more. Only replies are looked up by their parent
+// (threads, and "ON DELETE SET NULL" when a comment is deleted, which SQLite runs as
+// "parent_id = ?": an implied "IS NOT NULL", so it still uses the index).
+constexpr const char* kReplyIndex = R"sql(
+DROP INDEX comments_by_parent;
+CREATE INDEX comments_by_parent ON comments (parent_id) WHERE parent_id IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -539,6 +548,7 @@ constexpr Migration kMigrations[] = {
     {8, "the admin: sessions, failed sign-ins, revisions", kAdminTables},
     {9, "the change log of entry edits", kEntryChangeLog},
     {10, "new submission digests in arrival order", kRecentSubmissions},
+    {11, "the replies index holds replies only", kReplyIndex},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {
