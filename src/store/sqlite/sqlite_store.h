@@ -67,6 +67,8 @@ class SqliteStore final : public Store {
   // sqlite_store.cc).
   static constexpr std::size_t kRecentDigests = 4096;
   static constexpr int kSortInSteps = 16;
+  // The writer connection's page cache, at most (it grows as pages are read).
+  static constexpr int kWriterCacheKiB = 32 * 1024;
 
   // Opens (creating if needed) the database at `path`, or a private in-memory database for
   // ":memory:", and migrates it to the current schema. `clock` must outlive the store.
