@@ -33,6 +33,7 @@ rate=${RATE:-2000}
 pairs=${PAIRS:-3}
 threads=${THREADS:-$(nproc)}
 results="$root/bench/results/comments.txt"
+mkdir -p "$(dirname "$results")"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
 
 for tool in wrk sqlite3 curl "${NGINX:-/usr/sbin/nginx}"; do
