@@ -49,7 +49,9 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "store/store.h"
 #include "util/clock.h"
@@ -65,8 +67,8 @@ class SqliteStore final : public Store {
   // New replay digests kept in arrival order (and in memory) before they are sorted into
   // the digest table together, in steps of one transaction each (see record_submission in
   // sqlite_store.cc).
-  static constexpr std::size_t kRecentDigests = 4096;
-  static constexpr int kSortInSteps = 16;
+  static constexpr std::size_t kRecentDigests = 32768;
+  static constexpr int kSortInSteps = 128;
   // The writer connection's page cache, at most (it grows as pages are read).
   static constexpr int kWriterCacheKiB = 32 * 1024;
 
@@ -214,11 +216,15 @@ class SqliteStore final : public Store {
   // record_submission), used by writes only, so guarded by the write turn (or the memory
   // mutex). recent_version_ is the writing connection's data_version when they were read
   // (-1: never); sort_step_transaction_, the transaction that took the last step.
+  using DigestExpiries = std::vector<std::pair<std::string, util::UnixTime>>;
   struct SortIn {
     std::int64_t through_seq = 0;  // The recent digests being moved: seq up to this.
-    int next_step = 0;             // 0 to kSortInSteps; kSortInSteps: forget the moved ones.
+    // Those of them that have not expired, sorted by digest (shared with the copies that
+    // undo a step).
+    std::shared_ptr<const DigestExpiries> sorted;
+    int next_step = 0;  // 0 to kSortInSteps; kSortInSteps: forget the moved ones.
   };
-  std::unordered_set<std::string> recent_digests_;
+  std::unordered_map<std::string, util::UnixTime> recent_digests_;  // Digest: expiry.
   std::int64_t recent_version_ = -1;
   std::optional<SortIn> sort_in_;
   std::uint64_t sort_step_transaction_ = 0;

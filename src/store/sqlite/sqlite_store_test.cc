@@ -345,7 +345,7 @@ TEST(SqliteStore, ZeroCreationTimesTakeTheClock) {
 constexpr util::UnixTime kFar = 4102444800;
 
 // The i-th digest named after `prefix`, its first byte spread over every value as real
-// digests' are (the move into form_submissions goes by first bytes).
+// digests' are (the move into form_submissions goes in digest order).
 std::string spread(const std::string& prefix, std::size_t i) {
   return std::string(1, static_cast<char>(i % 256)) + prefix + std::to_string(i);
 }
@@ -384,7 +384,7 @@ TEST(SqliteStore, RecentDigestsMoveInStepsAndExpiredOnesAreForgottenThen) {
   EXPECT_EQ(rows(path, "form_submissions_recent"), SqliteStore::kRecentDigests - 1);
   EXPECT_EQ(rows(path, "form_submissions"), 0u);
 
-  // The kRecentDigests-th starts the move: a sixteenth of them per transaction, never all.
+  // The kRecentDigests-th starts the move: a step per transaction, never all at once.
   EXPECT_TRUE(must(store->record_submission(spread("step", 0), kAired + 1000)));
   const std::size_t first_step = rows(path, "form_submissions");
   EXPECT_GT(first_step, 0u);
@@ -441,7 +441,9 @@ TEST(SqliteStore, TwoProcessesMovingDigestsAtOnceLoseNone) {
   // The second starts a move of its own, and finishes it: the recent table loses what it
   // moved, while the first's move is under way.
   record_steps(*second, "second", SqliteStore::kSortInSteps + 1, kFar);
-  EXPECT_LT(rows(path, "form_submissions_recent"), 64u);
+  // Left: those recorded during its move.
+  EXPECT_EQ(rows(path, "form_submissions_recent"),
+            static_cast<std::size_t>(SqliteStore::kSortInSteps));
   record_digests(*second, "late", 100, kFar);
   record_steps(*first, "first-again", SqliteStore::kSortInSteps, kFar);  // Finishes its own.
   first.reset();
@@ -475,7 +477,7 @@ TEST(SqliteStore, StepsOfAMoveThatAreRolledBackForgetNothing) {
       return util::fail(util::ErrorCode::kInvalidArgument, "the comment was refused");
     });
   };
-  ASSERT_FALSE(refused("first step"));  // Would have moved a sixteenth.
+  ASSERT_FALSE(refused("first step"));  // Would have moved the first run of them.
   EXPECT_EQ(rows(path, "form_submissions"), 0u);
   EXPECT_FALSE(must(store->record_submission(spread("kept", 3), kFar)));
   record_steps(*store, "step", SqliteStore::kSortInSteps, kFar);
