@@ -2,8 +2,8 @@
 # What a comment costs the store's writer (issue 4), without the network: comments committed
 # per second on one core in batches of 1, 10 and 64 (bench/store_benchmark.cc), into a
 # database that already holds 100,000 comments and replay digests, median of 3 repetitions;
-# and the log pages (WAL frames) written per comment in batches of 10, counted from the
-# write system calls (two per frame), which do not depend on how fast the machine is.
+# and the log pages (WAL frames) and write system calls per comment in batches of 10, counted
+# from the calls themselves, figures that do not depend on how fast the machine is.
 # The table is printed and appended to bench/results/store.txt.
 #
 # Usage: bench/store_bench.sh      (builds in build-bench/, Release, with benchmarks)
@@ -33,16 +33,19 @@ row() {
   awk -F, -v batch="$1" '$1 ~ "/" batch "_median" { printf "%.0f %.1f", $7, $4 / batch }' <<<"$medians"
 }
 
-# Frames per comment: the write calls of the setup alone, then of the setup and batches of 10.
-pwrites() {
-  strace -f -c -e trace=pwrite64 -o "$log" "$program" --benchmark_filter="$1" \
+# Log pages and write calls per comment: the writes of the setup alone, then of the setup
+# and the batches of 10. pwrite64's third argument is the size.
+writes() {
+  strace -f -e trace=pwrite64 -o "$log" "$program" --benchmark_filter="$1" \
     --benchmark_min_time=2 --benchmark_format=csv 2>/dev/null | awk -F, '/Batch\/10"/ { print $2 }'
-  awk '$NF == "pwrite64" { print $4 }' "$log"
+  awk -F', ' '/pwrite64\(/ { calls++; bytes += $3 } END { print calls + 0, bytes + 0 }' "$log"
 }
-setup_writes=$(pwrites NONE | tail -1)
-mapfile -t run < <(pwrites /10)
-frames=$(awk -v all="${run[1]}" -v setup="$setup_writes" -v n="${run[0]}" \
-  'BEGIN { printf "%.2f", (all - setup) / 2 / (n * 10) }')
+read -r setup_calls setup_bytes <<<"$(writes NONE | tail -1)"
+mapfile -t run < <(writes /10)
+read -r run_calls run_bytes <<<"${run[1]}"
+# A frame is a page and its 24-byte header; pages are 4,096 bytes.
+per_comment=$(awk -v calls="$((run_calls - setup_calls))" -v bytes="$((run_bytes - setup_bytes))" \
+  -v n="${run[0]}" 'BEGIN { printf "%.2f log pages and %.2f write calls", bytes / 4120 / (n * 10), calls / (n * 10) }')
 
 {
   echo
@@ -56,5 +59,5 @@ frames=$(awk -v all="${run[1]}" -v setup="$setup_writes" -v n="${run[0]}" \
     printf "| %19s | %10s | %18s |\n" "$batch" "$rate" "$cpu"
   done
   echo
-  echo "Log pages written per comment, in commits of 10: $frames"
+  echo "Written to the log per comment, in commits of 10: $per_comment"
 } | tee -a "$results"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "store/sqlite/wal_writes.h"
+
 namespace reelpress::store::sqlite {
 namespace {
 
@@ -159,9 +161,10 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ki
   sqlite3* db = nullptr;
   // NOMUTEX: SQLite need not lock the handle, since its owner lets one thread at a time in.
   // No SQLITE_OPEN_URI: a path is a file name, never a URI with options.
-  const int rc =
-      sqlite3_open_v2(filename.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // A file's log is written once per commit (wal_writes.h).
+  const char* vfs = kind == Kind::kFile ? wal_writes_vfs() : nullptr;
+  const int rc = sqlite3_open_v2(
+      filename.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     util::Error error = sqlite_error(db, rc, "cannot open " + path);
     if (error.code == ErrorCode::kInternal) error.code = ErrorCode::kIo;
