@@ -1,5 +1,6 @@
 # Shared by the bench/*_bench.sh scripts (sourced, not run): building the release binary and
-# starting a server on a free loopback port. Expects $root, $build and $work to be set.
+# starting a server on a free loopback port. Expects $root to be set, and $build and $work for
+# build_release and start_server.
 
 # Builds with `make build` into $build and sets $binary; prints the log and fails if it fails.
 build_release() {
@@ -8,6 +9,21 @@ build_release() {
     exit 1
   fi
   binary="$root/$build/reelpress"
+}
+
+# Configures $root/$1 as a Release build with the Google Benchmark programs (no tests) and
+# builds the program $2 in it; prints the log and fails if either step fails.
+build_benchmark() {
+  local dir=$1 target=$2 log
+  log=$(mktemp)
+  if ! { cmake -S "$root" -B "$root/$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+           -DREELPRESS_BUILD_TESTS=OFF -DREELPRESS_BUILD_BENCHMARKS=ON &&
+         ninja -C "$root/$dir" "$target"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
 }
 
 # `reelpress serve SITE` on 127.0.0.1 with THREADS worker threads, in the background; sets

@@ -14,15 +14,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BENCH_BUILD:-build-bench}
 fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/render.txt"
+mkdir -p "$(dirname "$results")"
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! { cmake -S "$root" -B "$root/$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-         -DREELPRESS_BUILD_TESTS=OFF -DREELPRESS_BUILD_BENCHMARKS=ON &&
-       ninja -C "$root/$build" render_benchmark; } >"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+build_benchmark "$build" render_benchmark
 
 median_rate() {
   taskset -c 0 "$root/$build/bench/render_benchmark" "$fixture" "$@" --benchmark_repetitions=3 \

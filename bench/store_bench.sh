@@ -16,14 +16,11 @@ results="$root/bench/results/store.txt"
 program="$root/$build/bench/store_benchmark"
 mkdir -p "$(dirname "$results")"
 
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+build_benchmark "$build" store_benchmark
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! { cmake -S "$root" -B "$root/$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-         -DREELPRESS_BUILD_TESTS=OFF -DREELPRESS_BUILD_BENCHMARKS=ON &&
-       ninja -C "$root/$build" store_benchmark; } >"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
 
 # CSV columns: name, iterations, real_time, cpu_time, time_unit, bytes_per_second,
 # items_per_second, ...

@@ -81,61 +81,19 @@ int log_close(sqlite3_file* file) {
   return written != SQLITE_OK ? written : closed;
 }
 
-int log_read(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
+// Writes what is gathered, then passes the call on to the file underneath.
+template <auto Method, typename... Args>
+int after_run(sqlite3_file* file, Args... args) {
   LogFile* f = log_file(file);
   if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xRead(f->under, data, amount, offset);
+  return (under(f).*Method)(f->under, args...);
 }
 
-int log_truncate(sqlite3_file* file, sqlite3_int64 size) {
+// Passes the call on: it neither reads nor writes the file's content.
+template <auto Method, typename... Args>
+int passed_on(sqlite3_file* file, Args... args) {
   LogFile* f = log_file(file);
-  if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xTruncate(f->under, size);
-}
-
-int log_sync(sqlite3_file* file, int flags) {
-  LogFile* f = log_file(file);
-  if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xSync(f->under, flags);
-}
-
-int log_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  LogFile* f = log_file(file);
-  if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xFileSize(f->under, size);
-}
-
-int log_lock(sqlite3_file* file, int level) {
-  LogFile* f = log_file(file);
-  if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xLock(f->under, level);
-}
-
-int log_unlock(sqlite3_file* file, int level) {
-  LogFile* f = log_file(file);
-  if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xUnlock(f->under, level);
-}
-
-int log_check_reserved_lock(sqlite3_file* file, int* reserved) {
-  LogFile* f = log_file(file);
-  return under(f).xCheckReservedLock(f->under, reserved);
-}
-
-int log_file_control(sqlite3_file* file, int op, void* arg) {
-  LogFile* f = log_file(file);
-  if (const int rc = write_run(f); rc != SQLITE_OK) return rc;
-  return under(f).xFileControl(f->under, op, arg);
-}
-
-int log_sector_size(sqlite3_file* file) {
-  LogFile* f = log_file(file);
-  return under(f).xSectorSize(f->under);
-}
-
-int log_device_characteristics(sqlite3_file* file) {
-  LogFile* f = log_file(file);
-  return under(f).xDeviceCharacteristics(f->under);
+  return (under(f).*Method)(f->under, args...);
 }
 
 // Version 2 and 3 methods: SQLite uses them on database files only, never on a log; passed on
@@ -177,20 +135,21 @@ int log_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* pointer) {
   return under(f).xUnfetch(f->under, offset, pointer);
 }
 
-constexpr sqlite3_io_methods kLogMethods = {
+using Io = sqlite3_io_methods;
+constexpr Io kLogMethods = {
     3,
     log_close,
-    log_read,
+    after_run<&Io::xRead, void*, int, sqlite3_int64>,
     log_write,
-    log_truncate,
-    log_sync,
-    log_file_size,
-    log_lock,
-    log_unlock,
-    log_check_reserved_lock,
-    log_file_control,
-    log_sector_size,
-    log_device_characteristics,
+    after_run<&Io::xTruncate, sqlite3_int64>,
+    after_run<&Io::xSync, int>,
+    after_run<&Io::xFileSize, sqlite3_int64*>,
+    after_run<&Io::xLock, int>,
+    after_run<&Io::xUnlock, int>,
+    passed_on<&Io::xCheckReservedLock, int*>,
+    after_run<&Io::xFileControl, int, void*>,
+    passed_on<&Io::xSectorSize>,
+    passed_on<&Io::xDeviceCharacteristics>,
     log_shm_map,
     log_shm_lock,
     log_shm_barrier,

@@ -106,6 +106,14 @@ class WalWrites : public ::testing::Test {
     return writes - before;
   }
 
+  // Opens `name` again with SQLite's own VFS: it holds `rows` rows of t, and is whole.
+  void expect_rows_after_reopening(const std::string& name, int rows) {
+    sqlite3* reopened = open(name, nullptr);
+    EXPECT_EQ(value(reopened, "SELECT count(*) FROM t"), std::to_string(rows));
+    EXPECT_EQ(value(reopened, "PRAGMA integrity_check"), "ok");
+    sqlite3_close(reopened);
+  }
+
   // SELECT value, BODY for value from `from` to `to` (SQLite's generate_series is not built
   // into the library).
   static std::string series(int from, int to, const std::string& body) {
@@ -147,10 +155,7 @@ TEST_F(WalWrites, WhatIsCommittedIsReadByAnotherConnectionAndAfterReopening) {
   }
   sqlite3_close(reader);
   sqlite3_close(writer);
-  sqlite3* reopened = open("shared.db", nullptr);
-  EXPECT_EQ(value(reopened, "SELECT count(*) FROM t"), "1000");
-  EXPECT_EQ(value(reopened, "PRAGMA integrity_check"), "ok");
-  sqlite3_close(reopened);
+  expect_rows_after_reopening("shared.db", 1000);
 }
 
 TEST_F(WalWrites, AFullDiskFailsTheCommitAndKeepsEveryCommitBefore) {
@@ -170,10 +175,7 @@ TEST_F(WalWrites, AFullDiskFailsTheCommitAndKeepsEveryCommitBefore) {
   EXPECT_EQ(value(reader, "SELECT count(*) FROM t WHERE id BETWEEN 101 AND 200"), "0");
   sqlite3_close(reader);
   sqlite3_close(db);
-  sqlite3* reopened = open("full.db", nullptr);
-  EXPECT_EQ(value(reopened, "SELECT count(*) FROM t"), "200");
-  EXPECT_EQ(value(reopened, "PRAGMA integrity_check"), "ok");
-  sqlite3_close(reopened);
+  expect_rows_after_reopening("full.db", 200);
 }
 
 // A transaction larger than the page cache writes frames before its commit, reads some back
