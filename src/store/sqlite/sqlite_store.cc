@@ -1411,15 +1411,20 @@ Result<bool> SqliteStore::record_submission(const std::string& digest, util::Uni
 }
 
 Status SqliteStore::follow_recent_digests(Connection& c) {
+  // Once a transaction is enough: no other connection commits while this one holds the write
+  // lock, and a batch of comments records a digest each.
+  if (followed_transaction_ == c.transaction_serial()) return {};
   auto version = c.prepare("PRAGMA data_version");
   if (!version) return fail(std::move(version.error()));
   REELPRESS_RETURN_IF_ERROR(first_row(*version, "the data version"));
   const std::int64_t seen = version->int64(0);
-  if (seen == recent_version_) return {};
-  // A move under way goes on: another process's digests come after it (seq is never
-  // reused), and one it moved meanwhile is moved again without effect.
-  REELPRESS_RETURN_IF_ERROR(read_recent_digests(c));
-  recent_version_ = seen;
+  if (seen != recent_version_) {
+    // A move under way goes on: another process's digests come after it (seq is never
+    // reused), and one it moved meanwhile is moved again without effect.
+    REELPRESS_RETURN_IF_ERROR(read_recent_digests(c));
+    recent_version_ = seen;
+  }
+  followed_transaction_ = c.transaction_serial();
   return {};
 }
 

@@ -228,6 +228,7 @@ class SqliteStore final : public Store {
   std::int64_t recent_version_ = -1;
   std::optional<SortIn> sort_in_;
   std::uint64_t sort_step_transaction_ = 0;
+  std::uint64_t followed_transaction_ = 0;  // The last transaction that checked data_version.
 
   // ":memory:": the one connection, and the turn every thread takes to use it. Recursive,
   // because a transaction's body calls the store again on the same thread.
