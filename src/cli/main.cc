@@ -19,6 +19,7 @@
 #include "site/admin/admin_handler.h"
 #include "site/site_handler.h"
 #include "util/clock.h"
+#include "util/thread_name.h"
 
 namespace reelpress::cli {
 namespace {
@@ -100,6 +101,7 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
   // which every page cache sees through the change counter, only when one is due).
   std::atomic<bool> stopping = false;
   std::thread watcher([&] {
+    util::name_this_thread("rp-watch");
     std::error_code ec;
     auto last = std::filesystem::last_write_time(site->dir.settings_path(), ec);
     while (!stopping.load()) {

@@ -20,6 +20,7 @@
 #include "server/access_log.h"
 #include "server/session.h"
 #include "server/worker.h"
+#include "util/thread_name.h"
 
 namespace reelpress::server {
 
@@ -163,7 +164,10 @@ void HttpServer::Impl::run() {
   ran = true;
   std::vector<std::thread> threads;
   for (int i = 1; i < std::max(1, options.threads); ++i) {
-    threads.emplace_back([this] { worker->run(); });
+    threads.emplace_back([this] {
+      util::name_this_thread("rp-loop");
+      worker->run();
+    });
   }
   worker->run();
   for (std::thread& t : threads) t.join();

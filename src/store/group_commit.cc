@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "util/thread_name.h"
 #include "util/wait_for.h"
 
 namespace reelpress::store {
@@ -49,6 +50,7 @@ Status GroupCommit::run(Work work) {
 }
 
 void GroupCommit::write_loop() {
+  util::name_this_thread("rp-group-commit");
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

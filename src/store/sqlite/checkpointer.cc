@@ -7,6 +7,8 @@
 #include <memory>
 #include <utility>
 
+#include "util/thread_name.h"
+
 namespace reelpress::store::sqlite {
 namespace {
 
@@ -53,6 +55,7 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pag
 }
 
 void Checkpointer::loop() {
+  util::name_this_thread("rp-checkpoint");
   std::unique_ptr<Connection> connection;  // Opened at the first checkpoint; closed here.
   std::unique_lock lock(mutex_);
   while (true) {
