@@ -15,12 +15,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "util/compress.h"
 
@@ -88,26 +91,28 @@ class FakeHandler : public site::Handler {
   void handle_async(const site::Request& request, site::Reply reply) override {
     if (request.path == "/later-throw") throw std::runtime_error("could not queue the write");
     std::lock_guard lock(hold_mutex_);
-    later_body_ = request.body;
-    later_ = std::move(reply);
+    later_.emplace_back(request.body, std::move(reply));
     hold_changed_.notify_all();
   }
-  // Waits until a request to /later is waiting for its reply; false after 5 s.
-  bool wait_until_later() {
+  // Waits until `count` requests to /later wait for their replies; false after 5 s.
+  bool wait_until_later() { return wait_until_later_count(1); }
+  bool wait_until_later_count(std::size_t count) {
     std::unique_lock lock(hold_mutex_);
-    return hold_changed_.wait_for(lock, 5s, [this] { return later_ != nullptr; });
+    return hold_changed_.wait_for(lock, 5s, [&] { return later_.size() >= count; });
   }
-  // Replies to the waiting /later request from the calling thread.
+  // Replies to every waiting /later request, in the order they came, one after the other
+  // from the calling thread (as the store's writer answers a batch of comments).
   void reply_later() {
-    site::Reply reply;
-    site::Response response;
+    std::vector<std::pair<std::string, site::Reply>> waiting;
     {
       std::lock_guard lock(hold_mutex_);
-      reply = std::move(later_);
-      later_ = nullptr;
-      response.body = site::make_body("later " + later_body_, 0, false);
+      waiting.swap(later_);
     }
-    reply(std::move(response));
+    for (auto& [body, reply] : waiting) {
+      site::Response response;
+      response.body = site::make_body("later " + body, 0, false);
+      reply(std::move(response));
+    }
   }
 
   site::Response error_page(int status) override {
@@ -137,8 +142,7 @@ class FakeHandler : public site::Handler {
   std::condition_variable hold_changed_;
   bool held_ = false;
   bool released_ = false;
-  site::Reply later_;
-  std::string later_body_;
+  std::vector<std::pair<std::string, site::Reply>> later_;  // Bodies and their replies.
   std::shared_ptr<const site::Body> big_;
   std::atomic<int> calls_{0};
 };
@@ -364,6 +368,30 @@ TEST(HttpServer, APostAnsweredLaterFromAnotherThreadDoesNotHoldUpItsWorker) {
   std::thread replier([&] { s.handler().reply_later(); });
   replier.join();
   expect_post_answered(poster, "later hello");
+}
+
+// Answers given together from another thread (a batch of comments committed at once) are
+// handed to the loop together; each reaches its own connection, and every connection goes
+// on serving.
+TEST(HttpServer, ABatchOfAnswersFromAnotherThreadEachReachTheirOwnPost) {
+  ServerOptions options = test_options();
+  options.threads = 2;
+  RunningServer s(options);
+  constexpr int kPosts = 16;
+  std::vector<std::unique_ptr<Client>> posters;
+  for (int i = 0; i < kPosts; ++i) {
+    posters.push_back(std::make_unique<Client>(s.port()));
+    const std::string body = "post " + std::to_string(i);
+    posters.back()->send("POST /later HTTP/1.1\r\nHost: test\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
+  ASSERT_TRUE(s.handler().wait_until_later_count(kPosts));
+  std::thread replier([&] { s.handler().reply_later(); });
+  replier.join();
+  for (int i = 0; i < kPosts; ++i) {
+    SCOPED_TRACE(i);
+    expect_post_answered(*posters[i], "later post " + std::to_string(i));
+  }
 }
 
 // Stops a one-worker server while a post to `path` is pending, and ends the post with

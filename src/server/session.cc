@@ -320,10 +320,9 @@ Awaitable<site::Response> Session::reply_later(const RequestMessage& message) {
     };
     auto waiting =
         std::make_shared<Waiting>(std::move(resume), asio::make_work_guard(worker_.io_context()));
-    auto reply = [waiting](site::Response r) {
+    auto reply = [&worker = worker_, waiting](site::Response r) {
       if (waiting->answered.exchange(true)) return;
-      const Executor executor = waiting->work.get_executor();
-      asio::post(executor, [waiting, r = std::move(r)]() mutable {
+      worker.hand_back([waiting, r = std::move(r)]() mutable {
         std::move(waiting->resume)(std::move(r));
         waiting->work.reset();
       });

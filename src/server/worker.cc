@@ -1,6 +1,7 @@
 #include "server/worker.h"
 
 #include <boost/asio/post.hpp>
+#include <utility>
 
 namespace reelpress::server {
 
@@ -84,6 +85,32 @@ void Worker::remove(Connection* connection) {
     grace_timer_.cancel();
     sweep_timer_.cancel();
   }
+}
+
+void Worker::hand_back(std::function<void()> step) {
+  bool first = false;
+  {
+    std::lock_guard lock(handed_back_mutex_);
+    first = handed_back_.empty();
+    handed_back_.push_back(std::move(step));
+  }
+  // The posted run keeps the loop running until it has taken every step.
+  if (first) boost::asio::post(io_context_, [this] { run_handed_back(); });
+}
+
+void Worker::run_handed_back() {
+  std::vector<std::function<void()>> steps;
+  {
+    std::lock_guard lock(handed_back_mutex_);
+    steps.swap(handed_back_);
+    handed_back_.swap(spare_);
+  }
+  for (std::function<void()>& step : steps) step();
+  steps.clear();
+  // Two runs may overlap (steps handed back while the previous run still runs); the larger
+  // vector is kept for the next.
+  std::lock_guard lock(handed_back_mutex_);
+  if (spare_.capacity() < steps.capacity()) spare_.swap(steps);
 }
 
 }  // namespace reelpress::server

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -98,6 +99,14 @@ class Worker {
   void add(Connection* connection);
   void remove(Connection* connection);
 
+  // Runs `step` on the loop soon, from any thread: how another thread hands an answer back
+  // to the session waiting for it. Steps handed back while an earlier one still waits for a
+  // loop thread join it, and one loop thread runs them all, in order: the store's writer
+  // answers a batch of comments with one wake-up of the loop, not one per comment (each
+  // costs the loop a thread's sleep and wake-up, on a virtual machine more than the
+  // answer's own work). A step must not throw.
+  void hand_back(std::function<void()> step);
+
   // How often deadlines are checked, hence how late a timeout may fire.
   static constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 
@@ -112,6 +121,8 @@ class Worker {
   void sweep();
   // Starts the timer of the next sweep; with mutex_ held.
   void arm_sweep();
+  // Runs every step handed back so far.
+  void run_handed_back();
 
   boost::asio::io_context io_context_;
   SessionContext& context_;
@@ -125,6 +136,10 @@ class Worker {
   bool sweeping_ = false;
   std::vector<Connection*> connections_;
   std::atomic<bool> stopping_{false};
+  // Steps handed back and not run yet; a run of them is posted when the first arrives.
+  std::mutex handed_back_mutex_;
+  std::vector<std::function<void()>> handed_back_;
+  std::vector<std::function<void()>> spare_;  // An empty vector with room, for the next steps.
 };
 
 }  // namespace reelpress::server
