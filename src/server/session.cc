@@ -132,6 +132,7 @@ class Session final : public Connection {
   std::optional<RequestParser> parser_;  // Rebuilt per request (Beast parsers cannot reset).
   site::Request request_;                // Reused so its strings keep their capacity.
   std::string head_;                     // Reused response head.
+  std::string peer_address_;             // The client's address, once a post needed it.
 };
 
 Awaitable<void> Session::run() {
@@ -255,13 +256,17 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
   if (util::Status converted = convert_request(message, &request_); !converted) {
     response = error_response(400);
   } else {
-    // The reader forms' rate limit needs the client's address. It stays in memory for this
-    // request only and is never logged (site/http.h); reads do not pay for it.
+    // The reader forms' rate limit needs the client's address. It stays in memory, with
+    // the connection, and is never logged (site/http.h); reads do not pay for it. A
+    // connection's peer does not change: the kernel is asked at its first post only.
     request_.client_address.clear();
     if (request_.method == site::Method::kPost) {
-      beast::error_code ec;
-      const tcp::endpoint remote = socket_.remote_endpoint(ec);
-      if (!ec) request_.client_address = remote.address().to_string();
+      if (peer_address_.empty()) {
+        beast::error_code ec;
+        const tcp::endpoint remote = socket_.remote_endpoint(ec);
+        if (!ec) peer_address_ = remote.address().to_string();
+      }
+      request_.client_address = peer_address_;
     }
     auto handle = [this, &message]() -> site::Response {
       try {

@@ -28,7 +28,8 @@ struct Request {
   std::string body;  // Request body (forms); empty for GET.
   // The client's IP address as text ("203.0.113.7"), filled by the server for form posts
   // only, for the per-client rate limit. Privacy (DESIGN.md): it must never be stored,
-  // logged, rendered or exported; it lives in memory for the request and nowhere else.
+  // logged, rendered or exported; it lives in memory, for the request and its connection,
+  // and nowhere else.
   std::string client_address;
 };
 
