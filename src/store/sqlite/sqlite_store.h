@@ -188,6 +188,12 @@ class SqliteStore final : public Store {
   Result<T> read(Fn&& fn);
   template <typename T, typename Fn>
   Result<T> write(Fn&& fn);
+  // write() for a body whose only write is one statement. SQLite undoes a failed statement
+  // by itself, so inside the caller's transaction the body needs no savepoint of its own
+  // (one less SAVEPOINT and RELEASE per comment in a group commit); alone, it is a
+  // transaction as with write().
+  template <typename T, typename Fn>
+  Result<T> write_one_statement(Fn&& fn);
   // For record_submission, inside its write (see sqlite_store.cc): reads recent_digests_
   // again if another connection has committed since; reads it from the table; takes the next
   // step of moving the recent digests into form_submissions, if one is due.
