@@ -16,6 +16,8 @@
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
+# From each pair of 3 and 4 comes what a comment costs the server among the reads: the paced
+# run's server CPU less its reads at the stub run's CPU per read, per accepted comment.
 # The table is printed and appended to bench/results/comments.txt.
 #
 # Usage: bench/comments_bench.sh                   (builds with `make build`)
@@ -131,7 +133,8 @@ for pair in $(seq "$pairs"); do
   paced_cpu=$((paced_cpu + c1 - c0))
   stub_cpu=$((stub_cpu + c2 - c1))
   # One line per pair: reads, p99 and accepted posts/s with reelpress; the same with the stub;
-  # refused posts; the posts' p99 with reelpress and with the stub.
+  # refused posts; the posts' p99 with reelpress and with the stub; the server's CPU ticks in
+  # the paced run and in the stub's.
   echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
     "$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')" \
     "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
@@ -139,7 +142,7 @@ for pair in $(seq "$pairs"); do
       awk -v d="$duration" '{ printf "%.0f", $1 / d }')" \
     "$(errors "$work/paced$pair-write.txt")" \
     "$(wrk_p99_ms <"$work/paced$pair-write.txt") $(wrk_p99_ms <"$work/stub$pair-write.txt")" \
-    >>"$work/pairs.txt"
+    "$((c1 - c0)) $((c2 - c1))" >>"$work/pairs.txt"
 done
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
 stub_pid=
@@ -148,6 +151,17 @@ median_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | sort -g |
 ratio_median=$(awk '{ printf "%.1f\n", $1 / $4 * 100 }' "$work/pairs.txt" | sort -g |
   awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 ratios=$(awk '{ printf "%s%.0f%%", (NR > 1 ? ", " : ""), $1 / $4 * 100 }' "$work/pairs.txt")
+# What a comment costs the server while readers read, per pair: the paced run's CPU less its
+# reads at the stub run's CPU per read (the stub's posts never reach reelpress), per accepted
+# comment. Both runs of a pair come a few seconds apart, so the machine's speed of the moment
+# mostly cancels out; this is the CPU the readers lose to each comment.
+pair_post_us() {
+  awk -v t="$tick" -v d="$duration" '{
+    read_s = $11 / t / ($4 * d); printf "%.0f\n", ($10 / t - $1 * d * read_s) / ($3 * d) * 1e6 }' \
+    "$work/pairs.txt"
+}
+paced_post_us=$(pair_post_us | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+paced_post_list=$(pair_post_us | paste -sd, | sed 's/,/, /g')
 
 # CPU per request: a read from phase 1; an accepted post from phase 2, less its reads' share.
 reads_alone=$(rps "$work/read-alone.txt")
@@ -186,5 +200,7 @@ p99() { wrk_p99_ms <"$1"; }
   echo "Committed $committed comments in ${duration} s ($acknowledged acknowledged with 303); target >= 2000/s."
   echo "Server CPU per request: ${read_us} us per page read (a cache hit), ${post_us} us per accepted" \
     "comment, so one core takes about $(awk -v u="$post_us" 'BEGIN { printf "%.0f", 1e6 / u }') comments/s."
+  echo "Server CPU per comment at $rate/s among the reads: ${paced_post_us} us (median of $pairs pairs:" \
+    "$paced_post_list us): the paced run's CPU less its reads at the stub run's CPU per read."
   echo "The rates depend on the CPU the server gets: the load average above includes other work."
 } | tee -a "$results"
