@@ -38,3 +38,11 @@ function(reelpress_embed_files out_cc symbol root)
     COMMENT "Embedding ${symbol}"
     VERBATIM)
 endfunction()
+
+# Links the program `target` with jemalloc instead of glibc's malloc (cmake/Dependencies.cmake),
+# unless this build has the sanitizers.
+function(reelpress_use_jemalloc target)
+  if(TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()
