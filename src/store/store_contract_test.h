@@ -958,6 +958,30 @@ TEST_P(StoreContractTest, ReplyToACommentOfAnotherEntryIsRefused) {
   expect_error(store().save_comment(reply), ErrorCode::kInvalidArgument);
 }
 
+// A reader's comment is saved inside a group commit's transaction, in a savepoint of its own:
+// one that fails after saving is undone alone, and the ids returned are the saved rows'.
+TEST_P(StoreContractTest, ACommentSavedInAFailedNestedTransactionIsUndoneAlone) {
+  const Id entry = must(store().save_entry(article("a", kAired)));
+  Id first = 0;
+  Id undone = 0;
+  Id last = 0;
+  must(store().transaction([&]() -> Status {
+    first = save_comment(entry, ModerationStatus::kPending, kAired);
+    Status inner = store().transaction([&]() -> Status {
+      undone = save_comment(entry, ModerationStatus::kPending, kAired + 1);
+      return util::fail(ErrorCode::kInvalidArgument, "refused after saving");
+    });
+    EXPECT_FALSE(inner);
+    last = save_comment(entry, ModerationStatus::kPending, kAired + 2);
+    return {};
+  }));
+  EXPECT_EQ(must(store().comment_by_id(first)).created_at, kAired);
+  EXPECT_EQ(must(store().comment_by_id(last)).created_at, kAired + 2);
+  // The undone comment's id may be given again: it was never committed.
+  if (undone != last) expect_error(store().comment_by_id(undone), ErrorCode::kNotFound);
+  EXPECT_EQ(must(store().comments_for_entry(entry, ModerationStatus::kPending)).size(), 2u);
+}
+
 // ---- Users -------------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, UserRoundTripsByIdAndLogin) {
