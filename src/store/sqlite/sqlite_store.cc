@@ -311,10 +311,12 @@ Result<SqliteStore::WriteLease> SqliteStore::write_lease() {
 }
 
 template <typename T, typename Fn>
-Result<T> SqliteStore::write(Fn&& fn) {
+Result<T> SqliteStore::write(Fn&& fn, Joining joining) {
   auto lease = this->write_lease();
   if (!lease) return fail(std::move(lease.error()));
   Connection& connection = lease->connection();
+  // What the body throws then reaches the caller's transaction, which rolls its level back.
+  if (joining == Joining::kOneStatement && connection.in_transaction()) return fn(connection);
   if constexpr (std::is_void_v<T>) {
     return connection.in_transaction(Connection::TransactionKind::kWrite,
                                      [&]() -> Status { return fn(connection); });
@@ -329,17 +331,6 @@ Result<T> SqliteStore::write(Fn&& fn) {
         }));
     return std::move(*value);
   }
-}
-
-template <typename T, typename Fn>
-Result<T> SqliteStore::write_one_statement(Fn&& fn) {
-  {
-    auto lease = this->write_lease();
-    if (!lease) return fail(std::move(lease.error()));
-    // What the body throws reaches the transaction around it, which rolls its level back.
-    if (lease->connection().in_transaction()) return fn(lease->connection());
-  }
-  return write<T>(std::forward<Fn>(fn));
 }
 
 Status SqliteStore::transaction(const std::function<Status()>& body) {
@@ -1219,50 +1210,52 @@ Result<Comment> read_comment(const Statement& s) {
 Result<Id> SqliteStore::save_comment(const Comment& comment) {
   REELPRESS_RETURN_IF_ERROR(check_id(comment.id, "comment"));
   const util::UnixTime created_at = comment.created_at != 0 ? comment.created_at : clock_.now();
-  return write_one_statement<Id>([&](Connection& c) -> Result<Id> {
-           if (comment.parent_id) {
-             // A reply answers a comment of the same entry; threads never cross pages.
-             auto parent = c.prepare("SELECT entry_id FROM comments WHERE id = ?1");
-             if (!parent) return fail(std::move(parent.error()));
-             parent->bind(1, *comment.parent_id);
-             auto row = parent->step();
-             if (!row) return fail(std::move(row.error()));
-             if ((*row && parent->int64(0) != comment.entry_id) ||
-                 (comment.id != 0 && *comment.parent_id == comment.id)) {
-               return fail(ErrorCode::kInvalidArgument,
-                           "comment " + std::to_string(*comment.parent_id) +
-                               " is not a comment of " + entry_name(comment.entry_id) +
-                               " that this one can answer");
-             }
-           }
-           if (comment.id == 0) {
-             // A new comment, as every reader's is: a plain INSERT, without the upsert's
-             // conflict clause and RETURNING's ephemeral table, on the path of every post.
-             auto insert = c.prepare(
-                 "INSERT INTO comments (entry_id, parent_id, author_name, author_email, "
-                 "author_url, body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                 "?7, ?8)");
-             if (!insert) return fail(std::move(insert.error()));
-             insert->bind_all(comment.entry_id, comment.parent_id, comment.author_name,
-                              comment.author_email, comment.author_url, comment.body_html,
-                              content::to_string(comment.status), created_at);
-             REELPRESS_RETURN_IF_ERROR(insert->run());
-             return Id{sqlite3_last_insert_rowid(c.handle())};
-           }
-           auto upsert = c.prepare(
-               "INSERT INTO comments (id, entry_id, parent_id, author_name, author_email, "
-               "author_url, body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-               "?8, ?9) ON CONFLICT (id) DO UPDATE SET entry_id = excluded.entry_id, "
-               "parent_id = excluded.parent_id, author_name = excluded.author_name, "
-               "author_email = excluded.author_email, author_url = excluded.author_url, "
-               "body_html = excluded.body_html, status = excluded.status, "
-               "created_at = excluded.created_at RETURNING id");
-           if (!upsert) return fail(std::move(upsert.error()));
-           upsert->bind_all(comment.id, comment.entry_id, comment.parent_id, comment.author_name,
-                            comment.author_email, comment.author_url, comment.body_html,
-                            content::to_string(comment.status), created_at);
-           return returned_id(*upsert);
-         })
+  return write<Id>(
+             [&](Connection& c) -> Result<Id> {
+               if (comment.parent_id) {
+                 // A reply answers a comment of the same entry; threads never cross pages.
+                 auto parent = c.prepare("SELECT entry_id FROM comments WHERE id = ?1");
+                 if (!parent) return fail(std::move(parent.error()));
+                 parent->bind(1, *comment.parent_id);
+                 auto row = parent->step();
+                 if (!row) return fail(std::move(row.error()));
+                 if ((*row && parent->int64(0) != comment.entry_id) ||
+                     (comment.id != 0 && *comment.parent_id == comment.id)) {
+                   return fail(ErrorCode::kInvalidArgument,
+                               "comment " + std::to_string(*comment.parent_id) +
+                                   " is not a comment of " + entry_name(comment.entry_id) +
+                                   " that this one can answer");
+                 }
+               }
+               if (comment.id == 0) {
+                 // A new comment, as every reader's is: a plain INSERT, without the upsert's
+                 // conflict clause and RETURNING's ephemeral table, on the path of every post.
+                 auto insert = c.prepare(
+                     "INSERT INTO comments (entry_id, parent_id, author_name, author_email, "
+                     "author_url, body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                     "?7, ?8)");
+                 if (!insert) return fail(std::move(insert.error()));
+                 insert->bind_all(comment.entry_id, comment.parent_id, comment.author_name,
+                                  comment.author_email, comment.author_url, comment.body_html,
+                                  content::to_string(comment.status), created_at);
+                 REELPRESS_RETURN_IF_ERROR(insert->run());
+                 return Id{sqlite3_last_insert_rowid(c.handle())};
+               }
+               auto upsert = c.prepare(
+                   "INSERT INTO comments (id, entry_id, parent_id, author_name, author_email, "
+                   "author_url, body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                   "?8, ?9) ON CONFLICT (id) DO UPDATE SET entry_id = excluded.entry_id, "
+                   "parent_id = excluded.parent_id, author_name = excluded.author_name, "
+                   "author_email = excluded.author_email, author_url = excluded.author_url, "
+                   "body_html = excluded.body_html, status = excluded.status, "
+                   "created_at = excluded.created_at RETURNING id");
+               if (!upsert) return fail(std::move(upsert.error()));
+               upsert->bind_all(comment.id, comment.entry_id, comment.parent_id,
+                                comment.author_name, comment.author_email, comment.author_url,
+                                comment.body_html, content::to_string(comment.status), created_at);
+               return returned_id(*upsert);
+             },
+             Joining::kOneStatement)
       .map_error([&](util::Error e) {
         return with_context(std::move(e), "save comment " + std::to_string(comment.id) + " on " +
                                               entry_name(comment.entry_id));

@@ -182,18 +182,19 @@ class SqliteStore final : public Store {
   // The connection to write on, with this process's write turn, unless this thread holds the
   // turn already (a write inside transaction()), which it then joins.
   Result<WriteLease> write_lease();
+  // How a write joins a transaction the caller has open on this thread.
+  enum class Joining {
+    kSavepoint,     // In a savepoint of its own: a failed body undoes only its own writes.
+    kOneStatement,  // As it is: the body writes with one statement, which SQLite undoes by
+                    // itself when it fails (one less SAVEPOINT and RELEASE per comment in a
+                    // group commit).
+  };
   // Runs fn(Connection&) on the calling thread's connection: a read snapshot or a write
   // transaction (joining the caller's transaction if one is open on this thread).
   template <typename T, typename Fn>
   Result<T> read(Fn&& fn);
   template <typename T, typename Fn>
-  Result<T> write(Fn&& fn);
-  // write() for a body whose only write is one statement. SQLite undoes a failed statement
-  // by itself, so inside the caller's transaction the body needs no savepoint of its own
-  // (one less SAVEPOINT and RELEASE per comment in a group commit); alone, it is a
-  // transaction as with write().
-  template <typename T, typename Fn>
-  Result<T> write_one_statement(Fn&& fn);
+  Result<T> write(Fn&& fn, Joining joining = Joining::kSavepoint);
   // For record_submission, inside its write (see sqlite_store.cc): reads recent_digests_
   // again if another connection has committed since; reads it from the table; takes the next
   // step of moving the recent digests into form_submissions, if one is due.
