@@ -1227,33 +1227,31 @@ Result<Id> SqliteStore::save_comment(const Comment& comment) {
                                    " that this one can answer");
                  }
                }
-               if (comment.id == 0) {
-                 // A new comment, as every reader's is: a plain INSERT, without the upsert's
-                 // conflict clause and RETURNING's ephemeral table, on the path of every post.
-                 auto insert = c.prepare(
-                     "INSERT INTO comments (entry_id, parent_id, author_name, author_email, "
-                     "author_url, body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                     "?7, ?8)");
-                 if (!insert) return fail(std::move(insert.error()));
-                 insert->bind_all(comment.entry_id, comment.parent_id, comment.author_name,
-                                  comment.author_email, comment.author_url, comment.body_html,
-                                  content::to_string(comment.status), created_at);
-                 REELPRESS_RETURN_IF_ERROR(insert->run());
-                 return Id{sqlite3_last_insert_rowid(c.handle())};
-               }
-               auto upsert = c.prepare(
-                   "INSERT INTO comments (id, entry_id, parent_id, author_name, author_email, "
-                   "author_url, body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                   "?8, ?9) ON CONFLICT (id) DO UPDATE SET entry_id = excluded.entry_id, "
-                   "parent_id = excluded.parent_id, author_name = excluded.author_name, "
-                   "author_email = excluded.author_email, author_url = excluded.author_url, "
-                   "body_html = excluded.body_html, status = excluded.status, "
-                   "created_at = excluded.created_at RETURNING id");
-               if (!upsert) return fail(std::move(upsert.error()));
-               upsert->bind_all(comment.id, comment.entry_id, comment.parent_id,
-                                comment.author_name, comment.author_email, comment.author_url,
-                                comment.body_html, content::to_string(comment.status), created_at);
-               return returned_id(*upsert);
+               // A new comment, as every reader's is, is a plain INSERT: without the upsert's
+               // conflict clause and RETURNING's ephemeral table, on the path of every post.
+               const bool fresh = comment.id == 0;
+               auto save = c.prepare(
+                   fresh ? std::string_view(
+                               "INSERT INTO comments (id, entry_id, parent_id, author_name, "
+                               "author_email, author_url, body_html, status, created_at) VALUES "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                         : std::string_view(
+                               "INSERT INTO comments (id, entry_id, parent_id, author_name, "
+                               "author_email, author_url, body_html, status, created_at) VALUES "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE "
+                               "SET entry_id = excluded.entry_id, parent_id = excluded.parent_id, "
+                               "author_name = excluded.author_name, "
+                               "author_email = excluded.author_email, "
+                               "author_url = excluded.author_url, body_html = excluded.body_html, "
+                               "status = excluded.status, created_at = excluded.created_at "
+                               "RETURNING id"));
+               if (!save) return fail(std::move(save.error()));
+               save->bind_all(id_or_null(comment.id), comment.entry_id, comment.parent_id,
+                              comment.author_name, comment.author_email, comment.author_url,
+                              comment.body_html, content::to_string(comment.status), created_at);
+               if (!fresh) return returned_id(*save);
+               REELPRESS_RETURN_IF_ERROR(save->run());
+               return Id{sqlite3_last_insert_rowid(c.handle())};
              },
              Joining::kOneStatement)
       .map_error([&](util::Error e) {
