@@ -24,6 +24,10 @@ using content::Entry;
 using content::ModerationStatus;
 
 constexpr util::UnixTime kAired = 1310500800;  // 2011-07-12
+// The handler's "now". A fixed clock, because a page's form token carries the time it was
+// signed: pages rendered a second apart differ, and a test that renders a page again and
+// compares the bytes must not straddle a second.
+constexpr util::UnixTime kNow = 1796233149;  // 2026-12-02
 
 class SiteHandlerCacheTest : public ::testing::Test {
  protected:
@@ -41,8 +45,7 @@ class SiteHandlerCacheTest : public ::testing::Test {
     ASSERT_TRUE(theme);
     SiteHandler::Options options;
     options.poll_interval = std::chrono::milliseconds(0);  // Every request looks.
-    auto handler =
-        SiteHandler::create(*store_, *theme, settings_, util::SystemClock::instance(), options);
+    auto handler = SiteHandler::create(*store_, *theme, settings_, clock_, options);
     ASSERT_TRUE(handler) << handler.error().describe();
     handler_ = std::move(*handler);
   }
@@ -95,6 +98,7 @@ class SiteHandlerCacheTest : public ::testing::Test {
 
   util::ScopedTempDir temp_;
   config::SiteSettings settings_;
+  util::FixedClock clock_{kNow};
   std::unique_ptr<store::sqlite::SqliteStore> store_;
   std::unique_ptr<SiteHandler> handler_;
   content::Id news_ = 0, first_ = 0, second_ = 0;
