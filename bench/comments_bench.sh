@@ -12,18 +12,25 @@
 #      the site takes comments at that rate;
 #   4. the control for 3: the same paced posts sent to a stub (nginx answering 303) while wrk
 #      reads from reelpress, so that what the posting wrk itself takes from the readers on a
-#      small machine is not counted against the server. 3 and 4 alternate PAIRS times (3).
+#      small machine is not counted against the server;
+#   5. and 6. the same as 3 and 4 with the reads paced too, at READ_RATE (10,000/s): how fast
+#      a page comes while the site takes comments, when the server is not saturated by the
+#      readers, as a public site's server is not. Both runs read the same pages, so the
+#      difference in the server's CPU is what the comments cost it.
+# 3, 4, 5 and 6 take turns PAIRS times (3).
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
 # From each pair of 3 and 4 comes what a comment costs the server among the reads: the paced
-# run's server CPU less its reads at the stub run's CPU per read, per accepted comment.
+# run's server CPU less its reads at the stub run's CPU per read, per accepted comment; from
+# each pair of 5 and 6, the difference of the server's CPU per accepted comment.
 # The table is printed and appended to bench/results/comments.txt.
 #
 # Usage: bench/comments_bench.sh                   (builds with `make build`)
 #        BUILD=build-rel bench/comments_bench.sh   (another build directory)
 #        DURATION=5 CONNECTIONS=8 bench/comments_bench.sh
-#        PAIRS=5 bench/comments_bench.sh             (more runs of phases 3 and 4)
+#        PAIRS=5 bench/comments_bench.sh             (more runs of phases 3 to 6)
+#        READ_RATE=5000 bench/comments_bench.sh      (the readers' pace in phases 5 and 6)
 # Needs: wrk, sqlite3 and nginx (scripts/install-deps --bench).
 set -euo pipefail
 
@@ -33,6 +40,7 @@ duration=${DURATION:-10}
 connections=${CONNECTIONS:-16}
 rate=${RATE:-2000}
 pairs=${PAIRS:-3}
+read_rate=${READ_RATE:-10000}
 threads=${THREADS:-$(nproc)}
 results="$root/bench/results/comments.txt"
 mkdir -p "$(dirname "$results")"
@@ -110,46 +118,72 @@ stub_port=$(free_port_after "$port")
 start_nginx "$work/stub" 1 "$stub_port" "location / { return 303 /; }"
 stub_pid=$started_nginx_pid
 
-# Posts at the paced rate to $1 while wrk reads the entry page; outputs in $2-write.txt and
-# $2-read.txt. RP_RUN keeps every body different from every other run's.
+# Posts at the paced rate to $1 while wrk reads the entry page, as fast as answered or, with
+# a third argument, at that rate; outputs in $2-write.txt and $2-read.txt. RP_RUN keeps every
+# body different from every other run's.
 paced_run() {
   RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=$2 RP_RATE=$rate wrk -t1 \
     -c"$paced_connections" -d"${duration}s" --latency -s "$root/bench/comments_post.lua" "$1" \
     >"$work/$2-write.txt" &
   local writer=$!
-  wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/$2-read.txt"
+  if [[ -n ${3:-} ]]; then
+    RP_RATE=$3 wrk -t1 -c"$paced_connections" -d"${duration}s" --latency \
+      -s "$root/bench/paced.lua" "$base$entry_path" >"$work/$2-read.txt"
+  else
+    wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/$2-read.txt"
+  fi
   wait "$writer"
 }
+per_s() { awk -v n="$1" -v d="$duration" 'BEGIN { printf "%.0f", n / d }'; }
+wrote_per_s() { per_s "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$1")"; }
 paced_cpu=0
 stub_cpu=0
+steady_cpu=0
+steady_stub_cpu=0
 : >"$work/pairs.txt"
 for pair in $(seq "$pairs"); do
   before_paced=$(count)
   c0=$(cpu_ticks)
   paced_run "$base" "paced$pair"
   c1=$(cpu_ticks)
+  paced_accepted=$(($(count) - before_paced))
   paced_run "http://127.0.0.1:$stub_port" "stub$pair"
   c2=$(cpu_ticks)
+  before_steady=$(count)
+  paced_run "$base" "steady$pair" "$read_rate"
+  c3=$(cpu_ticks)
+  steady_accepted=$(($(count) - before_steady))
+  paced_run "http://127.0.0.1:$stub_port" "steadystub$pair" "$read_rate"
+  c4=$(cpu_ticks)
   paced_cpu=$((paced_cpu + c1 - c0))
   stub_cpu=$((stub_cpu + c2 - c1))
+  steady_cpu=$((steady_cpu + c3 - c2))
+  steady_stub_cpu=$((steady_stub_cpu + c4 - c3))
   # One line per pair: reads, p99 and accepted posts/s with reelpress; the same with the stub;
   # refused posts; the posts' p99 with reelpress and with the stub; the server's CPU ticks in
-  # the paced run and in the stub's.
+  # the paced run and in the stub's. Then the same for the steady reads (5 and 6): reads/s,
+  # their p50 and p99, accepted posts/s with reelpress; reads/s, p50 and p99 with the stub;
+  # the posts' p99 with reelpress; refused posts; the server's CPU ticks in both runs.
+  steady=$work/steady$pair steady_stub=$work/steadystub$pair
   echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
-    "$(awk -v n=$(($(count) - before_paced)) -v d="$duration" 'BEGIN { printf "%.0f", n / d }')" \
+    "$(per_s "$paced_accepted")" \
     "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
-    "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/stub$pair-write.txt" |
-      awk -v d="$duration" '{ printf "%.0f", $1 / d }')" \
+    "$(wrote_per_s "$work/stub$pair-write.txt")" \
     "$(errors "$work/paced$pair-write.txt")" \
     "$(wrk_p99_ms <"$work/paced$pair-write.txt") $(wrk_p99_ms <"$work/stub$pair-write.txt")" \
-    "$((c1 - c0)) $((c2 - c1))" >>"$work/pairs.txt"
+    "$((c1 - c0)) $((c2 - c1))" \
+    "$(rps "$steady-read.txt") $(wrk_latency_ms 50 <"$steady-read.txt")" \
+    "$(wrk_p99_ms <"$steady-read.txt") $(per_s "$steady_accepted")" \
+    "$(rps "$steady_stub-read.txt") $(wrk_latency_ms 50 <"$steady_stub-read.txt")" \
+    "$(wrk_p99_ms <"$steady_stub-read.txt") $(wrk_p99_ms <"$steady-write.txt")" \
+    "$(errors "$steady-write.txt") $((c3 - c2)) $((c4 - c3))" >>"$work/pairs.txt"
 done
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
 stub_pid=
-median_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | sort -g |
-  awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio_median=$(awk '{ printf "%.1f\n", $1 / $4 * 100 }' "$work/pairs.txt" | sort -g |
-  awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | median; }
+list_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | paste -sd, | sed 's/,/, /g'; }
+ratio_median=$(awk '{ printf "%.1f\n", $1 / $4 * 100 }' "$work/pairs.txt" | median)
 ratios=$(awk '{ printf "%s%.0f%%", (NR > 1 ? ", " : ""), $1 / $4 * 100 }' "$work/pairs.txt")
 # What a comment costs the server while readers read, per pair: the paced run's CPU less its
 # reads at the stub run's CPU per read (the stub's posts never reach reelpress), per accepted
@@ -160,8 +194,16 @@ pair_post_us() {
     read_s = $11 / t / ($4 * d); printf "%.0f\n", ($10 / t - $1 * d * read_s) / ($3 * d) * 1e6 }' \
     "$work/pairs.txt"
 }
-paced_post_us=$(pair_post_us | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+paced_post_us=$(pair_post_us | median)
 paced_post_list=$(pair_post_us | paste -sd, | sed 's/,/, /g')
+# The same at steady reads (5 and 6): both runs read about as many pages, so the difference
+# of the server's CPU (less the few reads more or fewer, at the stub run's CPU per read) is
+# what the comments cost, per accepted comment.
+steady_post_us() {
+  awk -v t="$tick" -v d="$duration" '{
+    read_s = $22 / t / ($16 * d); printf "%.0f\n", ($21 / t - $22 / t - ($12 - $16) * d * read_s) / ($15 * d) * 1e6 }' \
+    "$work/pairs.txt"
+}
 
 # CPU per request: a read from phase 1; an accepted post from phase 2, less its reads' share.
 reads_alone=$(rps "$work/read-alone.txt")
@@ -172,7 +214,7 @@ post_us=$(awk -v c=$((cpu2 - cpu1)) -v t="$tick" -v r="$reads_mixed" -v d="$dura
   -v g="$read_us" -v n="$committed" 'BEGIN { printf "%.0f", (c / t - r * d * g / 1e6) / n * 1e6 }')
 cores() { awk -v c="$1" -v t="$tick" -v d="$duration" 'BEGIN { printf "%.2f", c / t / d }'; }
 
-row() { printf "| %-32s | %14s | %11s | %16s | %12s | %14s | %18s |\n" "$@"; }
+row() { printf "| %-40s | %14s | %11s | %16s | %12s | %14s | %18s |\n" "$@"; }
 p99() { wrk_p99_ms <"$1"; }
 {
   echo
@@ -182,7 +224,7 @@ p99() { wrk_p99_ms <"$1"; }
   echo
   row "phase" "GET entry req/s" "GET p99 ms" "POST accepted/s" "POST p99 ms" "POST refused" \
     "server CPU (cores)"
-  row "--------------------------------" "-------------:" "----------:" "---------------:" \
+  row "----------------------------------------" "-------------:" "----------:" "---------------:" \
     "-----------:" "-------------:" "-----------------:"
   row "reads alone" "$reads_alone" "$(p99 "$work/read-alone.txt")" "-" "-" "-" \
     "$(cores $((cpu1 - cpu0)))"
@@ -193,6 +235,11 @@ p99() { wrk_p99_ms <"$1"; }
     "$(cores $((paced_cpu / pairs)))"
   row "reads + the same posts to a stub" "$(median_of 4)" "$(median_of 5)" "($(median_of 6))" \
     "$(median_of 9)" "-" "$(cores $((stub_cpu / pairs)))"
+  row "reads at $read_rate/s + posts at $rate/s" "$(median_of 12)" "$(median_of 14)" \
+    "$(median_of 15)" "$(median_of 19)" "$(awk '{ n += $20 } END { print n + 0 }' "$work/pairs.txt")" \
+    "$(cores $((steady_cpu / pairs)))"
+  row "reads at $read_rate/s + posts to the stub" "$(median_of 16)" "$(median_of 18)" "-" "-" "-" \
+    "$(cores $((steady_stub_cpu / pairs)))"
   echo
   echo "Reads while reelpress takes $rate comments/s: $ratio_median% (median of $pairs pairs:" \
     "$ratios) of the reads while the same posts go to a stub that only answers 303 (the load" \
@@ -202,5 +249,11 @@ p99() { wrk_p99_ms <"$1"; }
     "comment, so one core takes about $(awk -v u="$post_us" 'BEGIN { printf "%.0f", 1e6 / u }') comments/s."
   echo "Server CPU per comment at $rate/s among the reads: ${paced_post_us} us (median of $pairs pairs:" \
     "$paced_post_list us): the paced run's CPU less its reads at the stub run's CPU per read."
+  echo "Reads at $read_rate/s while reelpress takes $rate comments/s: median latency $(median_of 13) ms" \
+    "($(list_of 13)) against $(median_of 17) ms ($(list_of 17)) while the posts go to the stub;" \
+    "p99 $(median_of 14) ms ($(list_of 14)) against $(median_of 18) ms ($(list_of 18))."
+  echo "Server CPU per comment at $rate/s among reads at $read_rate/s: $(steady_post_us | median) us" \
+    "(median of $pairs pairs: $(steady_post_us | paste -sd, | sed 's/,/, /g') us): the difference of" \
+    "the server's CPU between the two runs."
   echo "The rates depend on the CPU the server gets: the load average above includes other work."
 } | tee -a "$results"

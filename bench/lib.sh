@@ -42,12 +42,14 @@ start_server() {
   base="http://127.0.0.1:$port"
 }
 
-# The 99th percentile latency in milliseconds from `wrk --latency` output on standard input.
-wrk_p99_ms() {
-  awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
+# A latency percentile (50, 75, 90 or 99: what wrk prints) in milliseconds from
+# `wrk --latency` output on standard input.
+wrk_latency_ms() {
+  awk -v p="$1%" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
        else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
        printf "%.2f", v }'
 }
+wrk_p99_ms() { wrk_latency_ms 99; }
 
 # A free loopback port above $1.
 free_port_after() {
