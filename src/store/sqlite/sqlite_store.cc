@@ -1205,6 +1205,20 @@ Result<Comment> read_comment(const Statement& s) {
   return comment;
 }
 
+// A new comment (every reader's) is a plain INSERT: without the upsert's conflict clause and
+// RETURNING's ephemeral table, on the path of every post. Imports, which carry WordPress ids,
+// and edits upsert. Both bind the same columns.
+#define REELPRESS_INSERT_COMMENT                                                           \
+  "INSERT INTO comments (id, entry_id, parent_id, author_name, author_email, author_url, " \
+  "body_html, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+constexpr std::string_view kInsertComment = REELPRESS_INSERT_COMMENT;
+constexpr std::string_view kUpsertComment = REELPRESS_INSERT_COMMENT
+    " ON CONFLICT (id) DO UPDATE SET entry_id = excluded.entry_id, parent_id = "
+    "excluded.parent_id, author_name = excluded.author_name, author_email = "
+    "excluded.author_email, author_url = excluded.author_url, body_html = excluded.body_html, "
+    "status = excluded.status, created_at = excluded.created_at RETURNING id";
+#undef REELPRESS_INSERT_COMMENT
+
 }  // namespace
 
 Result<Id> SqliteStore::save_comment(const Comment& comment) {
@@ -1227,24 +1241,8 @@ Result<Id> SqliteStore::save_comment(const Comment& comment) {
                                    " that this one can answer");
                  }
                }
-               // A new comment, as every reader's is, is a plain INSERT: without the upsert's
-               // conflict clause and RETURNING's ephemeral table, on the path of every post.
                const bool fresh = comment.id == 0;
-               auto save = c.prepare(
-                   fresh ? std::string_view(
-                               "INSERT INTO comments (id, entry_id, parent_id, author_name, "
-                               "author_email, author_url, body_html, status, created_at) VALUES "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-                         : std::string_view(
-                               "INSERT INTO comments (id, entry_id, parent_id, author_name, "
-                               "author_email, author_url, body_html, status, created_at) VALUES "
-                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE "
-                               "SET entry_id = excluded.entry_id, parent_id = excluded.parent_id, "
-                               "author_name = excluded.author_name, "
-                               "author_email = excluded.author_email, "
-                               "author_url = excluded.author_url, body_html = excluded.body_html, "
-                               "status = excluded.status, created_at = excluded.created_at "
-                               "RETURNING id"));
+               auto save = c.prepare(fresh ? kInsertComment : kUpsertComment);
                if (!save) return fail(std::move(save.error()));
                save->bind_all(id_or_null(comment.id), comment.entry_id, comment.parent_id,
                               comment.author_name, comment.author_email, comment.author_url,
