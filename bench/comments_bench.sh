@@ -84,6 +84,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 tick=$(getconf CLK_TCK)
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p' "$1"; }
 errors() { local n; n=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\)/\1/p' "$1"); echo "${n:-0}"; }
+sent() { sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$1"; }  # Requests wrk sent (file $1).
+per_s() { awk -v n="$1" -v d="$duration" 'BEGIN { printf "%.0f", n / d }'; }  # $1 in the run.
 
 # 1. Reads alone.
 cpu0=$(cpu_ticks)
@@ -100,9 +102,9 @@ wait "$writer"
 cpu2=$(cpu_ticks)
 after=$(count)
 committed=$((after - before))
-posted=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$work/write.txt")
+posted=$(sent "$work/write.txt")
 acknowledged=$((posted - $(errors "$work/write.txt")))
-accepted_per_s=$(awk -v n="$committed" -v d="$duration" 'BEGIN { printf "%.0f", n / d }')
+accepted_per_s=$(per_s "$committed")
 
 # 3 and 4. Reads while posts come at the target rate (3), and its control (4): the same paced
 # posts sent to a stub (nginx answering every request with 303 and nothing else) while wrk
@@ -134,8 +136,6 @@ paced_run() {
   fi
   wait "$writer"
 }
-per_s() { awk -v n="$1" -v d="$duration" 'BEGIN { printf "%.0f", n / d }'; }
-wrote_per_s() { per_s "$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$1")"; }
 paced_cpu=0
 stub_cpu=0
 steady_cpu=0
@@ -168,7 +168,7 @@ for pair in $(seq "$pairs"); do
   echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
     "$(per_s "$paced_accepted")" \
     "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
-    "$(wrote_per_s "$work/stub$pair-write.txt")" \
+    "$(per_s "$(sent "$work/stub$pair-write.txt")")" \
     "$(errors "$work/paced$pair-write.txt")" \
     "$(wrk_p99_ms <"$work/paced$pair-write.txt") $(wrk_p99_ms <"$work/stub$pair-write.txt")" \
     "$((c1 - c0)) $((c2 - c1))" \
