@@ -31,6 +31,8 @@
 #        DURATION=5 CONNECTIONS=8 bench/comments_bench.sh
 #        PAIRS=5 bench/comments_bench.sh             (more runs of phases 3 to 6)
 #        READ_RATE=5000 bench/comments_bench.sh      (the readers' pace in phases 5 and 6)
+#        THREADS=2 bench/comments_bench.sh           (event loop threads; the server's default
+#                                                     otherwise)
 # Needs: wrk, sqlite3 and nginx (scripts/install-deps --bench).
 set -euo pipefail
 
@@ -41,7 +43,6 @@ connections=${CONNECTIONS:-16}
 rate=${RATE:-2000}
 pairs=${PAIRS:-3}
 read_rate=${READ_RATE:-10000}
-threads=${THREADS:-$(nproc)}
 results="$root/bench/results/comments.txt"
 mkdir -p "$(dirname "$results")"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
@@ -69,7 +70,7 @@ site="$work/site"
 sed -i 's/^rate_per_minute = .*/rate_per_minute = 0/' "$site/site.toml"
 min_fill=$(sed -n 's/^min_fill_seconds = //p' "$site/site.toml")
 
-start_server "$site" "$threads"
+start_server "$site" "${THREADS:-}"
 
 page=$(curl -sf "$base$entry_path")
 token=$(grep -o 'name="rp_token" value="[^"]*"' <<<"$page" | tail -1 | sed 's/.*value="//; s/"$//')
@@ -219,7 +220,7 @@ p99() { wrk_p99_ms <"$1"; }
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no commit')," \
-    "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server threads $threads," \
+    "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server threads $server_threads," \
     "wrk 1 thread x $connections connections each, ${duration} s, journal $journal, synchronous NORMAL"
   echo
   row "phase" "GET entry req/s" "GET p99 ms" "POST accepted/s" "POST p99 ms" "POST refused" \

@@ -26,11 +26,13 @@ build_benchmark() {
   rm -f "$log"
 }
 
-# `reelpress serve SITE` on 127.0.0.1 with THREADS worker threads, in the background; sets
-# $server_pid, $port and $base once the server has said where it listens.
+# `reelpress serve SITE` on 127.0.0.1 in the background, with THREADS event loop threads or,
+# without, the server's default; sets $server_pid, $port, $base and $server_threads (how many
+# the server runs) once the server has said where it listens.
 start_server() {
-  local site=$1 threads=$2
-  "$binary" serve "$site" --listen 127.0.0.1:0 --threads "$threads" --quiet >"$work/server.log" 2>&1 &
+  local site=$1 threads=${2:-}
+  "$binary" serve "$site" --listen 127.0.0.1:0 ${threads:+--threads "$threads"} --quiet \
+    >"$work/server.log" 2>&1 &
   server_pid=$!
   port=
   for _ in $(seq 100); do
@@ -40,6 +42,7 @@ start_server() {
   done
   [[ -n $port ]] || { cat "$work/server.log" >&2; exit 1; }
   base="http://127.0.0.1:$port"
+  server_threads=$(sed -n 's|.*at http://.*/ (\([0-9]*\) threads*)$|\1|p' "$work/server.log")
 }
 
 # A latency percentile (50, 75, 90 or 99: what wrk prints) in milliseconds from

@@ -6,7 +6,7 @@
 #      into a fresh site (page cache large enough for the whole site) and serves it.
 #   2. Saves an entry page, the home page and a category page, as reelpress serves them, into
 #      a static tree, and starts nginx (Debian package: sendfile on, access log off, workers =
-#      cores, long keep-alive) on it.
+#      cores unless NGINX_WORKERS, long keep-alive) on it.
 #   3. For each page and each server: a warm-up, then wrk (1 thread, 64 connections, 10 s,
 #      --latency), RUNS times alternating between the servers; medians of req/s and p99.
 #   4. Fetches every page of the site (the list from `reelpress export`) through the server
@@ -18,7 +18,10 @@
 #
 # Usage: bench/serve_bench.sh                         (builds with `make build`)
 #        RUNS=1 DURATION=5 bench/serve_bench.sh       (a quicker run)
-#        SERVER_THREADS=1 bench/serve_bench.sh        (reelpress on one worker thread)
+#        SERVER_THREADS=2 bench/serve_bench.sh        (reelpress's event loop threads; its
+#                                                       default otherwise: cores less one)
+#        NGINX_WORKERS=1 bench/serve_bench.sh         (nginx's workers; cores otherwise, as
+#                                                       Debian's "worker_processes auto")
 # Needs: wrk, nginx, curl (scripts/install-deps --bench).
 set -euo pipefail
 
@@ -28,10 +31,7 @@ runs=${RUNS:-3}
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 cores=$(nproc)
-# reelpress's worker threads. Cores by default, like nginx's workers; on a machine where wrk
-# takes one of the cores, SERVER_THREADS=$((cores - 1)) shows what the server does when it
-# does not share its cores with the load generator.
-server_threads=${SERVER_THREADS:-$cores}
+nginx_workers=${NGINX_WORKERS:-$cores}
 fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/serve.txt"
 nginx_bin=${NGINX:-/usr/sbin/nginx}
@@ -60,7 +60,7 @@ site="$work/site"
 sed -i 's/^size_mb = .*/size_mb = 1024/' "$site/site.toml"
 "$binary" import "$site" "$fixture" >/dev/null
 
-start_server "$site" "$server_threads"
+start_server "$site" "${SERVER_THREADS:-}"
 
 # The three pages: the newest entry linked from the home page, the home page, and the first
 # category that entry links to.
@@ -77,7 +77,7 @@ for path in "$entry_path" / "$category_path"; do
 done
 
 nginx_port=$(free_port_after "$port")
-start_nginx "$work/nginx" "$cores" "$nginx_port" "root $docroot; charset utf-8;"
+start_nginx "$work/nginx" "$nginx_workers" "$nginx_port" "root $docroot; charset utf-8;"
 nginx_pid=$started_nginx_pid
 nginx_base="http://127.0.0.1:$nginx_port"
 for path in "$entry_path" / "$category_path"; do
@@ -102,7 +102,7 @@ row() { printf "| %-14s | %10s | %10s | %6s | %12s | %12s |\n" "$@"; }
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no commit')," \
     "$cores cores, load average $(cut -d' ' -f1-3 /proc/loadavg), wrk 1 thread x $connections connections," \
-    "${duration} s, median of $runs; reelpress $server_threads threads; nginx $("$nginx_bin" -v 2>&1 | sed 's|.*/||'), $cores workers, sendfile"
+    "${duration} s, median of $runs; reelpress $server_threads threads; nginx $("$nginx_bin" -v 2>&1 | sed 's|.*/||'), $nginx_workers workers, sendfile"
   echo
   row "page" "reelpress" "nginx" "ratio" "p99 reelpress" "p99 nginx"
   row "--------------" "---------:" "---------:" "-----:" "-----------:" "-----------:"

@@ -1,6 +1,7 @@
 // The `reelpress` command. Every subcommand reports a problem in one line naming it and exits
 // with status 2 for a usage error (bad arguments, not a site), 1 for a failure while working.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -92,8 +93,9 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
   options.upload_path = std::string(site::admin::AdminHandler::kUploadPath);
   server::HttpServer server(**admin, options);
   if (auto s = server.start(); !s) return report(s.error());
-  std::cout << "reelpress: serving " << dir << " at http://" << server.endpoint() << "/"
-            << std::endl;
+  const int loop_threads = std::max(1, options.threads);
+  std::cout << "reelpress: serving " << dir << " at http://" << server.endpoint() << "/ ("
+            << loop_threads << (loop_threads == 1 ? " thread" : " threads") << ")" << std::endl;
 
   // site.toml is watched rather than read per request: an edit (or `reelpress archive`)
   // takes effect within a second, and a broken edit keeps the last good settings. The same
@@ -175,7 +177,9 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve a site over HTTP");
   serve->add_option("DIR", dir, "Site directory")->required();
   serve->add_option("--listen", listen, "Address to listen on, HOST:PORT")->capture_default_str();
-  serve->add_option("--threads", threads, "Worker threads (default: one per core)")
+  serve
+      ->add_option("--threads", threads,
+                   "Event loop threads (default: one fewer than the cores, at least one)")
       ->check(CLI::Range(1, 1024));
   serve
       ->add_option("--request-timeout", request_timeout,

@@ -7,9 +7,16 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
-#include <thread>
 
 namespace reelpress::server {
+
+// The event loop's threads when none are asked for: one fewer than the cores this process
+// may run on (its CPU affinity, as `taskset` or a container's cpuset leave it), at least one.
+// The core left over is for everything else the site needs at the same moment: the store's
+// writer thread, the kernel's network work, a TLS proxy in front. A loop thread per core
+// shares every core with them, and the shared loop then pays for waking its idle threads far
+// more than the extra thread serves (docs/architecture.md, "The server").
+int default_threads();
 
 struct ServerOptions {
   // Address to listen on: an IPv4 or IPv6 literal ("127.0.0.1", "::1", "0.0.0.0") or a
@@ -18,7 +25,7 @@ struct ServerOptions {
   // 0 asks the kernel for a free port; HttpServer::port() tells which after start().
   uint16_t port = 8080;
   // Threads running the server's event loop. 0 or less means one.
-  int threads = static_cast<int>(std::thread::hardware_concurrency());
+  int threads = default_threads();
   // Threads that run the POST handlers that may block (the admin's: sign-in, uploads), so that
   // the workers keep serving reads meanwhile. Posts the handler answers later
   // (site::Handler::replies_later: the reader forms) do not use them. 0: POSTs run on the
