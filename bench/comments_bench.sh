@@ -17,7 +17,11 @@
 #      a page comes while the site takes comments, when the server is not saturated by the
 #      readers, as a public site's server is not. Both runs read the same pages, so the
 #      difference in the server's CPU is what the comments cost it.
-# 3, 4, 5 and 6 take turns PAIRS times (3).
+#   7. and 8. the reference of the serving target (bench/serve_bench.sh): the same page as a
+#      static file from nginx (workers = cores), read as in 4 and 6 while the same posts go
+#      to the stub. Whether reelpress, taking comments, still reads as fast as nginx serves a
+#      file with no comments to take.
+# 3 to 8 take turns PAIRS times (3).
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
@@ -54,8 +58,10 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-comments-bench.XXXXXX")
 server_pid=
 stub_pid=
+static_pid=
 cleanup() {
   [[ -n $stub_pid ]] && kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
+  [[ -n $static_pid ]] && kill "$static_pid" 2>/dev/null && wait "$static_pid" 2>/dev/null
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -120,20 +126,28 @@ journal=$(sqlite3 "$site/content.db" "PRAGMA journal_mode")
 stub_port=$(free_port_after "$port")
 start_nginx "$work/stub" 1 "$stub_port" "location / { return 303 /; }"
 stub_pid=$started_nginx_pid
+# The entry page as reelpress serves it, as a static file at the same path (7 and 8).
+docroot="$work/static"
+mkdir -p "$docroot$entry_path"
+curl -sf "$base$entry_path" -o "$docroot${entry_path}index.html"
+static_port=$(free_port_after "$stub_port")
+start_nginx "$work/static-nginx" "$(nproc)" "$static_port" "root $docroot; charset utf-8;"
+static_pid=$started_nginx_pid
 
 # Posts at the paced rate to $1 while wrk reads the entry page, as fast as answered or, with
-# a third argument, at that rate; outputs in $2-write.txt and $2-read.txt. RP_RUN keeps every
-# body different from every other run's.
+# a third argument, at that rate; from reelpress or, with a fourth, from that server; outputs
+# in $2-write.txt and $2-read.txt. RP_RUN keeps every body different from every other run's.
 paced_run() {
+  local reads_from=${4:-$base}
   RP_TOKEN=$token RP_ENTRY=$entry RP_RUN=$2 RP_RATE=$rate wrk -t1 \
     -c"$paced_connections" -d"${duration}s" --latency -s "$root/bench/comments_post.lua" "$1" \
     >"$work/$2-write.txt" &
   local writer=$!
   if [[ -n ${3:-} ]]; then
     RP_RATE=$3 wrk -t1 -c"$paced_connections" -d"${duration}s" --latency \
-      -s "$root/bench/paced.lua" "$base$entry_path" >"$work/$2-read.txt"
+      -s "$root/bench/paced.lua" "$reads_from$entry_path" >"$work/$2-read.txt"
   else
-    wrk -t1 -c"$connections" -d"${duration}s" --latency "$base$entry_path" >"$work/$2-read.txt"
+    wrk -t1 -c"$connections" -d"${duration}s" --latency "$reads_from$entry_path" >"$work/$2-read.txt"
   fi
   wait "$writer"
 }
@@ -156,6 +170,9 @@ for pair in $(seq "$pairs"); do
   steady_accepted=$(($(count) - before_steady))
   paced_run "http://127.0.0.1:$stub_port" "steadystub$pair" "$read_rate"
   c4=$(cpu_ticks)
+  paced_run "http://127.0.0.1:$stub_port" "static$pair" "" "http://127.0.0.1:$static_port"
+  paced_run "http://127.0.0.1:$stub_port" "steadystatic$pair" "$read_rate" \
+    "http://127.0.0.1:$static_port"
   paced_cpu=$((paced_cpu + c1 - c0))
   stub_cpu=$((stub_cpu + c2 - c1))
   steady_cpu=$((steady_cpu + c3 - c2))
@@ -164,8 +181,10 @@ for pair in $(seq "$pairs"); do
   # refused posts; the posts' p99 with reelpress and with the stub; the server's CPU ticks in
   # the paced run and in the stub's. Then the same for the steady reads (5 and 6): reads/s,
   # their p50 and p99, accepted posts/s with reelpress; reads/s, p50 and p99 with the stub;
-  # the posts' p99 with reelpress; refused posts; the server's CPU ticks in both runs.
+  # the posts' p99 with reelpress; refused posts; the server's CPU ticks in both runs. Then
+  # nginx's static reads (7): reads/s and p99; and at the steady rate (8): p50 and p99.
   steady=$work/steady$pair steady_stub=$work/steadystub$pair
+  static=$work/static$pair steady_static=$work/steadystatic$pair
   echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
     "$(per_s "$paced_accepted")" \
     "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
@@ -177,15 +196,23 @@ for pair in $(seq "$pairs"); do
     "$(wrk_p99_ms <"$steady-read.txt") $(per_s "$steady_accepted")" \
     "$(rps "$steady_stub-read.txt") $(wrk_latency_ms 50 <"$steady_stub-read.txt")" \
     "$(wrk_p99_ms <"$steady_stub-read.txt") $(wrk_p99_ms <"$steady-write.txt")" \
-    "$(errors "$steady-write.txt") $((c3 - c2)) $((c4 - c3))" >>"$work/pairs.txt"
+    "$(errors "$steady-write.txt") $((c3 - c2)) $((c4 - c3))" \
+    "$(rps "$static-read.txt") $(wrk_p99_ms <"$static-read.txt")" \
+    "$(wrk_latency_ms 50 <"$steady_static-read.txt") $(wrk_p99_ms <"$steady_static-read.txt")" \
+    >>"$work/pairs.txt"
 done
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
+kill "$static_pid" 2>/dev/null && wait "$static_pid" 2>/dev/null
 stub_pid=
+static_pid=
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 median_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | median; }
 list_of() { awk -v f="$1" '{ print $f }' "$work/pairs.txt" | paste -sd, | sed 's/,/, /g'; }
-ratio_median=$(awk '{ printf "%.1f\n", $1 / $4 * 100 }' "$work/pairs.txt" | median)
-ratios=$(awk '{ printf "%s%.0f%%", (NR > 1 ? ", " : ""), $1 / $4 * 100 }' "$work/pairs.txt")
+# Column $1 over column $2 of each pair, as a percentage: the median, and the list.
+ratio_median() { awk -v a="$1" -v b="$2" '{ printf "%.1f\n", $a / $b * 100 }' "$work/pairs.txt" | median; }
+ratio_list() {
+  awk -v a="$1" -v b="$2" '{ printf "%s%.0f%%", (NR > 1 ? ", " : ""), $a / $b * 100 }' "$work/pairs.txt"
+}
 # What a comment costs the server while readers read, per pair: the paced run's CPU less its
 # reads at the stub run's CPU per read (the stub's posts never reach reelpress), per accepted
 # comment. Both runs of a pair come a few seconds apart, so the machine's speed of the moment
@@ -241,10 +268,17 @@ p99() { wrk_p99_ms <"$1"; }
     "$(cores $((steady_cpu / pairs)))"
   row "reads at $read_rate/s + posts to the stub" "$(median_of 16)" "$(median_of 18)" "-" "-" "-" \
     "$(cores $((steady_stub_cpu / pairs)))"
+  row "nginx static reads + posts to the stub" "$(median_of 23)" "$(median_of 24)" "-" "-" "-" "-"
+  row "nginx at $read_rate/s + posts to the stub" "-" "$(median_of 26)" "-" "-" "-" "-"
   echo
-  echo "Reads while reelpress takes $rate comments/s: $ratio_median% (median of $pairs pairs:" \
-    "$ratios) of the reads while the same posts go to a stub that only answers 303 (the load" \
-    "generators' own share of the cores taken out). Paced rows: medians of $pairs runs."
+  echo "Reads while reelpress takes $rate comments/s: $(ratio_median 1 4)% (median of $pairs pairs:" \
+    "$(ratio_list 1 4)) of the reads while the same posts go to a stub that only answers 303 (the" \
+    "load generators' own share of the cores taken out). Paced rows: medians of $pairs runs."
+  echo "Against the serving target, nginx serving the page as a static file while the same posts" \
+    "go to the stub: reads $(ratio_median 1 23)% ($(ratio_list 1 23)), p99 $(median_of 2) ms" \
+    "($(list_of 2)) against $(median_of 24) ms ($(list_of 24)); at $read_rate/s, median" \
+    "$(median_of 13) ms against $(median_of 25) ms ($(list_of 25)), p99 $(median_of 14) ms" \
+    "against $(median_of 26) ms ($(list_of 26))."
   echo "Committed $committed comments in ${duration} s ($acknowledged acknowledged with 303); target >= 2000/s."
   echo "Server CPU per request: ${read_us} us per page read (a cache hit), ${post_us} us per accepted" \
     "comment, so one core takes about $(awk -v u="$post_us" 'BEGIN { printf "%.0f", 1e6 / u }') comments/s."
