@@ -1,5 +1,6 @@
 #include "server/worker.h"
 
+#include <array>
 #include <boost/asio/post.hpp>
 #include <utility>
 
@@ -99,18 +100,24 @@ void Worker::hand_back(std::function<void()> step) {
 }
 
 void Worker::run_handed_back() {
-  std::vector<std::function<void()>> steps;
+  std::array<std::function<void()>, kStepsPerTurn> turn;
+  std::size_t taken = 0;
+  bool more = false;
   {
     std::lock_guard lock(handed_back_mutex_);
-    steps.swap(handed_back_);
-    handed_back_.swap(spare_);
+    while (taken < kStepsPerTurn && next_handed_back_ < handed_back_.size()) {
+      turn[taken++] = std::move(handed_back_[next_handed_back_++]);
+    }
+    more = next_handed_back_ < handed_back_.size();
+    if (!more) {
+      // Emptied, its room kept for the next steps; the next hand_back() posts a run.
+      handed_back_.clear();
+      next_handed_back_ = 0;
+    }
   }
-  for (std::function<void()>& step : steps) step();
-  steps.clear();
-  // Two runs may overlap (steps handed back while the previous run still runs); the larger
-  // vector is kept for the next.
-  std::lock_guard lock(handed_back_mutex_);
-  if (spare_.capacity() < steps.capacity()) spare_.swap(steps);
+  for (std::size_t i = 0; i < taken; ++i) turn[i]();
+  // Behind whatever the loop has ready by now; no other run is posted while steps are left.
+  if (more) boost::asio::post(io_context_, [this] { run_handed_back(); });
 }
 
 }  // namespace reelpress::server

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -100,12 +101,18 @@ class Worker {
   void remove(Connection* connection);
 
   // Runs `step` on the loop soon, from any thread: how another thread hands an answer back
-  // to the session waiting for it. Steps handed back while an earlier one still waits for a
-  // loop thread join it, and one loop thread runs them all, in order: the store's writer
-  // answers a batch of comments with one wake-up of the loop, not one per comment (each
-  // costs the loop a thread's sleep and wake-up, on a virtual machine more than the
+  // to the session waiting for it. Steps handed back while earlier ones still wait for a loop
+  // thread join them, and the loop takes them in order, kStepsPerTurn at a time: the store's
+  // writer answers a batch of comments with one wake-up of the loop, not one per comment
+  // (each costs the loop a thread's sleep and wake-up, on a virtual machine more than the
   // answer's own work). A step must not throw.
   void hand_back(std::function<void()> step);
+
+  // How many handed-back steps a loop thread runs before it lets the loop's other work (the
+  // readers' requests) have a turn. A step resumes a session, which sends its answer: a
+  // dozen comments committed together would otherwise hold every reader on the thread back
+  // for a dozen sends.
+  static constexpr std::size_t kStepsPerTurn = 2;
 
   // How often deadlines are checked, hence how late a timeout may fire.
   static constexpr auto kSweepInterval = std::chrono::milliseconds(250);
@@ -121,7 +128,7 @@ class Worker {
   void sweep();
   // Starts the timer of the next sweep; with mutex_ held.
   void arm_sweep();
-  // Runs every step handed back so far.
+  // Runs the next kStepsPerTurn steps handed back, and posts itself again if more wait.
   void run_handed_back();
 
   boost::asio::io_context io_context_;
@@ -136,10 +143,11 @@ class Worker {
   bool sweeping_ = false;
   std::vector<Connection*> connections_;
   std::atomic<bool> stopping_{false};
-  // Steps handed back and not run yet; a run of them is posted when the first arrives.
+  // Steps handed back: those from next_handed_back_ on are not taken yet. A run of them is
+  // posted when the first arrives, and reposts itself while any are left.
   std::mutex handed_back_mutex_;
   std::vector<std::function<void()>> handed_back_;
-  std::vector<std::function<void()>> spare_;  // An empty vector with room, for the next steps.
+  std::size_t next_handed_back_ = 0;
 };
 
 }  // namespace reelpress::server
