@@ -21,11 +21,17 @@
 #      static file from nginx (workers = cores), read as in 4 and 6 while the same posts go
 #      to the stub. Whether reelpress, taking comments, still reads as fast as nginx serves a
 #      file with no comments to take.
-# 3 to 8 take turns PAIRS times (3), each turn in the order 3, 4, 7, 5, 8, 6: every run of
-# reelpress sits next to those it is compared with. On a shared machine the latency's tail
-# swings with the host's load, in bursts of seconds, by more than the differences measured
-# here, so besides the medians the p99s are compared within each turn: in how many turns
-# reelpress's was at or below the reference's.
+#   9. and 10. the controls that ask whether comments cost the readers more than the CPU
+#      they take: 6 and 8 again while another process (stress-ng) takes as much CPU as the
+#      comments took the server in 5 (5's CPU less 6's), in slices of 5 ms as the store's
+#      writer takes it in batches. On 2 cores shared with both load generators any CPU the
+#      comments need is taken from the readers; if 5 reads as fast as 9, what the comments
+#      cost the readers is that CPU and nothing else, and 10 says how nginx would read then.
+# 3 to 10 take turns PAIRS times (3), each turn in the order 3, 4, 7, 6, 8, 5, 9, 10: every
+# run of reelpress sits next to those it is compared with. On a shared machine the latency's
+# tail swings with the host's load, in bursts of seconds, by more than the differences
+# measured here, so besides the medians the p99s are compared within each turn: in how many
+# turns reelpress's was at or below the reference's.
 # Accepted submissions are counted in the database afterwards (rows that were committed), not
 # only from the 303 answers. Every submission is a transaction that is durable against a crash
 # of the process when acknowledged (WAL, synchronous=NORMAL; see docs/architecture.md).
@@ -41,7 +47,7 @@
 #        READ_RATE=5000 bench/comments_bench.sh      (the readers' pace in phases 5 and 6)
 #        THREADS=2 bench/comments_bench.sh           (event loop threads; the server's default
 #                                                     otherwise)
-# Needs: wrk, sqlite3 and nginx (scripts/install-deps --bench).
+# Needs: wrk, sqlite3, nginx and stress-ng (scripts/install-deps --bench).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,7 +61,7 @@ results="$root/bench/results/comments.txt"
 mkdir -p "$(dirname "$results")"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
 
-for tool in wrk sqlite3 curl "${NGINX:-/usr/sbin/nginx}"; do
+for tool in wrk sqlite3 curl stress-ng "${NGINX:-/usr/sbin/nginx}"; do
   command -v "$tool" >/dev/null || { echo "comments_bench: $tool is missing (scripts/install-deps --bench)" >&2; exit 1; }
 done
 
@@ -155,6 +161,17 @@ paced_run() {
   fi
   wait "$writer"
 }
+# paced_run while stress-ng keeps $1 percent of one core busy (at least 1).
+burdened_run() {
+  local percent=$(($1 < 1 ? 1 : $1 > 100 ? 100 : $1))
+  shift
+  stress-ng --cpu 1 --cpu-load "$percent" --cpu-load-slice 5 --timeout "$((duration + 1))s" \
+    --quiet &
+  local burner=$!
+  paced_run "$@"
+  kill "$burner" 2>/dev/null
+  wait "$burner" 2>/dev/null || true
+}
 paced_cpu=0
 stub_cpu=0
 steady_cpu=0
@@ -169,16 +186,22 @@ for pair in $(seq "$pairs"); do
   paced_run "http://127.0.0.1:$stub_port" "stub$pair"
   c2=$(cpu_ticks)
   paced_run "http://127.0.0.1:$stub_port" "static$pair" "" "http://127.0.0.1:$static_port"
+  c5=$(cpu_ticks)
+  paced_run "http://127.0.0.1:$stub_port" "steadystub$pair" "$read_rate"
+  c6=$(cpu_ticks)
+  paced_run "http://127.0.0.1:$stub_port" "steadystatic$pair" "$read_rate" \
+    "http://127.0.0.1:$static_port"
   before_steady=$(count)
   c3=$(cpu_ticks)
   paced_run "$base" "steady$pair" "$read_rate"
   c4=$(cpu_ticks)
   steady_accepted=$(($(count) - before_steady))
-  paced_run "http://127.0.0.1:$stub_port" "steadystatic$pair" "$read_rate" \
+  # The comments' share of a core in 5: its CPU less that of 6, which read as many pages.
+  burden=$(awk -v a=$((c4 - c3)) -v b=$((c6 - c5)) -v t="$tick" -v d="$duration" \
+    'BEGIN { printf "%.0f", (a - b) / t / d * 100 }')
+  burdened_run "$burden" "http://127.0.0.1:$stub_port" "burdened$pair" "$read_rate"
+  burdened_run "$burden" "http://127.0.0.1:$stub_port" "burdenedstatic$pair" "$read_rate" \
     "http://127.0.0.1:$static_port"
-  c5=$(cpu_ticks)
-  paced_run "http://127.0.0.1:$stub_port" "steadystub$pair" "$read_rate"
-  c6=$(cpu_ticks)
   paced_cpu=$((paced_cpu + c1 - c0))
   stub_cpu=$((stub_cpu + c2 - c1))
   steady_cpu=$((steady_cpu + c4 - c3))
@@ -189,8 +212,10 @@ for pair in $(seq "$pairs"); do
   # their p50 and p99, accepted posts/s with reelpress; reads/s, p50 and p99 with the stub;
   # the posts' p99 with reelpress; refused posts; the server's CPU ticks in both runs. Then
   # nginx's static reads (7): reads/s and p99; and at the steady rate (8): p50 and p99.
+  # Last, the share of a core stress-ng took in 9 and 10, and their p50 and p99.
   steady=$work/steady$pair steady_stub=$work/steadystub$pair
   static=$work/static$pair steady_static=$work/steadystatic$pair
+  burdened=$work/burdened$pair burdened_static=$work/burdenedstatic$pair
   echo "$(rps "$work/paced$pair-read.txt") $(wrk_p99_ms <"$work/paced$pair-read.txt")" \
     "$(per_s "$paced_accepted")" \
     "$(rps "$work/stub$pair-read.txt") $(wrk_p99_ms <"$work/stub$pair-read.txt")" \
@@ -205,6 +230,8 @@ for pair in $(seq "$pairs"); do
     "$(errors "$steady-write.txt") $((c4 - c3)) $((c6 - c5))" \
     "$(rps "$static-read.txt") $(wrk_p99_ms <"$static-read.txt")" \
     "$(wrk_latency_ms 50 <"$steady_static-read.txt") $(wrk_p99_ms <"$steady_static-read.txt")" \
+    "$burden $(wrk_latency_ms 50 <"$burdened-read.txt") $(wrk_p99_ms <"$burdened-read.txt")" \
+    "$(wrk_latency_ms 50 <"$burdened_static-read.txt") $(wrk_p99_ms <"$burdened_static-read.txt")" \
     >>"$work/pairs.txt"
 done
 kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
@@ -278,6 +305,8 @@ p99() { wrk_p99_ms <"$1"; }
     "$(cores $((steady_stub_cpu / pairs)))"
   row "nginx static reads + posts to the stub" "$(median_of 23)" "$(median_of 24)" "-" "-" "-" "-"
   row "nginx at $read_rate/s + posts to the stub" "-" "$(median_of 26)" "-" "-" "-" "-"
+  row "reads at $read_rate/s + stub + comments' CPU" "-" "$(median_of 29)" "-" "-" "-" "-"
+  row "nginx at $read_rate/s + stub + comments' CPU" "-" "$(median_of 31)" "-" "-" "-" "-"
   echo
   echo "Reads while reelpress takes $rate comments/s: $(ratio_median 1 4)% (median of $pairs pairs:" \
     "$(ratio_list 1 4)) of the reads while the same posts go to a stub that only answers 303 (the" \
@@ -297,6 +326,13 @@ p99() { wrk_p99_ms <"$1"; }
     "($(list_of 13)) against $(median_of 17) ms ($(list_of 17)) while the posts go to the stub;" \
     "p99 $(median_of 14) ms ($(list_of 14)) against $(median_of 18) ms ($(list_of 18)), at or" \
     "below in $(at_or_below 14 18) of $pairs pairs."
+  echo "With the comments' CPU ($(median_of 27)% of a core: $(list_of 27)) taken by stress-ng" \
+    "instead, while the posts go to the stub: reelpress's reads at $read_rate/s median" \
+    "$(median_of 28) ms ($(list_of 28)), p99 $(median_of 29) ms ($(list_of 29)); nginx's median" \
+    "$(median_of 30) ms ($(list_of 30)), p99 $(median_of 31) ms ($(list_of 31)). Reads among the" \
+    "comments themselves: p99 at or below reelpress's with stress-ng in $(at_or_below 14 29) of" \
+    "$pairs pairs, at or below nginx's in $(at_or_below 14 31); median at or below in" \
+    "$(at_or_below 13 28) and $(at_or_below 13 30)."
   echo "Server CPU per comment at $rate/s among reads at $read_rate/s: $(steady_post_us | median) us" \
     "(median of $pairs pairs: $(steady_post_us | paste -sd, | sed 's/,/, /g') us): the difference of" \
     "the server's CPU between the two runs."
