@@ -161,7 +161,7 @@ paced_run() {
   fi
   wait "$writer"
 }
-# paced_run while stress-ng keeps $1 percent of one core busy (at least 1).
+# paced_run while stress-ng keeps $1 percent of one core busy (1 to 100).
 burdened_run() {
   local percent=$(($1 < 1 ? 1 : $1 > 100 ? 100 : $1))
   shift
@@ -186,26 +186,26 @@ for pair in $(seq "$pairs"); do
   paced_run "http://127.0.0.1:$stub_port" "stub$pair"
   c2=$(cpu_ticks)
   paced_run "http://127.0.0.1:$stub_port" "static$pair" "" "http://127.0.0.1:$static_port"
-  c5=$(cpu_ticks)
+  c3=$(cpu_ticks)
   paced_run "http://127.0.0.1:$stub_port" "steadystub$pair" "$read_rate"
-  c6=$(cpu_ticks)
+  c4=$(cpu_ticks)
   paced_run "http://127.0.0.1:$stub_port" "steadystatic$pair" "$read_rate" \
     "http://127.0.0.1:$static_port"
   before_steady=$(count)
-  c3=$(cpu_ticks)
+  c5=$(cpu_ticks)
   paced_run "$base" "steady$pair" "$read_rate"
-  c4=$(cpu_ticks)
+  c6=$(cpu_ticks)
   steady_accepted=$(($(count) - before_steady))
   # The comments' share of a core in 5: its CPU less that of 6, which read as many pages.
-  burden=$(awk -v a=$((c4 - c3)) -v b=$((c6 - c5)) -v t="$tick" -v d="$duration" \
+  burden=$(awk -v a=$((c6 - c5)) -v b=$((c4 - c3)) -v t="$tick" -v d="$duration" \
     'BEGIN { printf "%.0f", (a - b) / t / d * 100 }')
   burdened_run "$burden" "http://127.0.0.1:$stub_port" "burdened$pair" "$read_rate"
   burdened_run "$burden" "http://127.0.0.1:$stub_port" "burdenedstatic$pair" "$read_rate" \
     "http://127.0.0.1:$static_port"
   paced_cpu=$((paced_cpu + c1 - c0))
   stub_cpu=$((stub_cpu + c2 - c1))
-  steady_cpu=$((steady_cpu + c4 - c3))
-  steady_stub_cpu=$((steady_stub_cpu + c6 - c5))
+  steady_cpu=$((steady_cpu + c6 - c5))
+  steady_stub_cpu=$((steady_stub_cpu + c4 - c3))
   # One line per pair: reads, p99 and accepted posts/s with reelpress; the same with the stub;
   # refused posts; the posts' p99 with reelpress and with the stub; the server's CPU ticks in
   # the paced run and in the stub's. Then the same for the steady reads (5 and 6): reads/s,
@@ -227,7 +227,7 @@ for pair in $(seq "$pairs"); do
     "$(wrk_p99_ms <"$steady-read.txt") $(per_s "$steady_accepted")" \
     "$(rps "$steady_stub-read.txt") $(wrk_latency_ms 50 <"$steady_stub-read.txt")" \
     "$(wrk_p99_ms <"$steady_stub-read.txt") $(wrk_p99_ms <"$steady-write.txt")" \
-    "$(errors "$steady-write.txt") $((c4 - c3)) $((c6 - c5))" \
+    "$(errors "$steady-write.txt") $((c6 - c5)) $((c4 - c3))" \
     "$(rps "$static-read.txt") $(wrk_p99_ms <"$static-read.txt")" \
     "$(wrk_latency_ms 50 <"$steady_static-read.txt") $(wrk_p99_ms <"$steady_static-read.txt")" \
     "$burden $(wrk_latency_ms 50 <"$burdened-read.txt") $(wrk_p99_ms <"$burdened-read.txt")" \
