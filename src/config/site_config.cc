@@ -129,8 +129,8 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   std::int64_t comments_per_page = s.comments_per_page, thread_depth = s.comment_thread_depth,
                close_after_days = s.comments_close_after_days,
                min_fill = s.comment_min_fill_seconds, max_links = s.comment_max_links,
-               rate = s.comment_rate_per_minute, form_ttl = s.form_page_ttl_seconds,
-               token_hours = s.form_token_hours;
+               rate = s.comment_rate_per_minute, pending = s.pending_per_hour,
+               form_ttl = s.form_page_ttl_seconds, token_hours = s.form_token_hours;
   r.read("comments", "per_page", comments_per_page);
   r.read("comments", "thread_depth", thread_depth);
   r.read("comments", "close_after_days", close_after_days);
@@ -140,6 +140,7 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   r.read("comments", "spam_words", s.comment_spam_words);
   r.read("comments", "hold_words", s.comment_hold_words);
   r.read("comments", "rate_per_minute", rate);
+  r.read("comments", "pending_per_hour", pending);
   r.read("comments", "form_page_ttl", form_ttl);
   r.read("comments", "token_lifetime_hours", token_hours);
   r.read("storage", "database", s.database);
@@ -173,6 +174,8 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   }
   r.check(rate >= 0 && rate <= 100000, "comments", "rate_per_minute",
           "must be between 0 (no limit) and 100000");
+  r.check(pending >= 0 && pending <= 1000000, "comments", "pending_per_hour",
+          "must be between 0 (no bound) and 1000000");
   r.check(form_ttl >= 1 && form_ttl <= 600, "comments", "form_page_ttl",
           "must be between 1 and 600 seconds");
   r.check(token_hours >= 1 && token_hours <= 720, "comments", "token_lifetime_hours",
@@ -190,6 +193,7 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   s.comment_min_fill_seconds = static_cast<int>(min_fill);
   s.comment_max_links = static_cast<int>(max_links);
   s.comment_rate_per_minute = static_cast<int>(rate);
+  s.pending_per_hour = static_cast<int>(pending);
   s.form_page_ttl_seconds = static_cast<int>(form_ttl);
   s.form_token_hours = static_cast<int>(token_hours);
   for (auto* words : {&s.comment_spam_words, &s.comment_hold_words}) {
@@ -244,6 +248,9 @@ std::string render_site_toml(const SiteSettings& s) {
   out += "spam_words = " + toml_list(s.comment_spam_words) + "\n";
   out += "hold_words = " + toml_list(s.comment_hold_words) + "\n";
   out += "rate_per_minute = " + std::to_string(s.comment_rate_per_minute) + "\n";
+  out += "# At most this many submissions a hour wait for moderation (or land in spam), from\n";
+  out += "# all readers together; more are refused until the hour has room again. 0: no bound.\n";
+  out += "pending_per_hour = " + std::to_string(s.pending_per_hour) + "\n";
   out += "# Seconds a cached page keeps its form; hours a form stays valid once shown.\n";
   out += "form_page_ttl = " + std::to_string(s.form_page_ttl_seconds) + "\n";
   out += "token_lifetime_hours = " + std::to_string(s.form_token_hours) + "\n\n";

@@ -57,6 +57,8 @@ struct SiteSettings {
   std::vector<std::string> comment_spam_words;  // spam_words: a match files it as spam.
   std::vector<std::string> comment_hold_words;  // hold_words: a match holds it for moderation.
   int comment_rate_per_minute = 5;  // rate_per_minute: posts per client; 0: no limit, ..100000.
+  int pending_per_hour = 1000;      // pending_per_hour: submissions held for moderation (or as
+                                    // spam) per hour, site-wide; 0: no bound, ..1000000.
   int form_page_ttl_seconds = 60;   // form_page_ttl: how long a cached page keeps its form's
                                     // token, 1..600.
   int form_token_hours = 24;        // token_lifetime_hours: how long a form stays valid, 1..720.

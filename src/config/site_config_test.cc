@@ -135,6 +135,7 @@ TEST(SiteConfig, CommentSettingsHaveSafeDefaults) {
   EXPECT_EQ(s->comment_max_links, 2);
   EXPECT_TRUE(s->comment_spam_words.empty());
   EXPECT_EQ(s->comment_rate_per_minute, 5);
+  EXPECT_EQ(s->pending_per_hour, 1000);
   EXPECT_EQ(s->form_page_ttl_seconds, 60);
   EXPECT_EQ(s->form_token_hours, 24);
 }
@@ -144,7 +145,7 @@ TEST(SiteConfig, CommentSettingsAreReadAndRenderedBack) {
       "[comments]\nenabled = false\nper_page = 20\nthread_depth = 3\nclose_after_days = 30\n"
       "trust_returning = true\nmin_fill_seconds = 1\nmax_links = 0\n"
       "spam_words = [\"casino\", \" cheap pills \"]\nhold_words = [\"http://bit.ly\"]\n"
-      "rate_per_minute = 0\nform_page_ttl = 30\ntoken_lifetime_hours = 48\n",
+      "rate_per_minute = 0\npending_per_hour = 40\nform_page_ttl = 30\ntoken_lifetime_hours = 48\n",
       "site.toml");
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_FALSE(s->comments_enabled);
@@ -157,6 +158,7 @@ TEST(SiteConfig, CommentSettingsAreReadAndRenderedBack) {
   EXPECT_EQ(s->comment_spam_words, (std::vector<std::string>{"casino", "cheap pills"}));
   EXPECT_EQ(s->comment_hold_words, (std::vector<std::string>{"http://bit.ly"}));
   EXPECT_EQ(s->comment_rate_per_minute, 0);
+  EXPECT_EQ(s->pending_per_hour, 40);
   EXPECT_EQ(s->form_page_ttl_seconds, 30);
   EXPECT_EQ(s->form_token_hours, 48);
 
@@ -172,6 +174,7 @@ TEST(SiteConfig, BadCommentSettingsNameTheKey) {
       {"per_page = 0", "[comments] per_page"},
       {"min_fill_seconds = -1", "[comments] min_fill_seconds"},
       {"rate_per_minute = -5", "[comments] rate_per_minute"},
+      {"pending_per_hour = -1", "[comments] pending_per_hour"},
       {"form_page_ttl = 0", "[comments] form_page_ttl"},
       {"token_lifetime_hours = 0", "[comments] token_lifetime_hours"},
       {"spam_words = \"casino\"", "[comments] spam_words: must be a list of strings"},

@@ -1,6 +1,7 @@
 // The admin's security rules, end to end: the real binary serving a demo site, spoken to over
 // HTTP as a browser would (cookies kept, the CSRF field read from each form).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <regex>
 
@@ -345,6 +346,94 @@ TEST_F(AdminEndToEnd, UploadsAreCheckedByContentRenamedAndNeutralised) {
   EXPECT_EQ(cai.post("/admin/media/", Upload::body(cai.csrf, "c.gif", kGif), Upload::content_type())
                 .status,
             403);
+}
+
+TEST_F(AdminEndToEnd, CommentKeepsItsParagraphsThroughTheForm) {
+  sql("UPDATE comments SET body_html = '<p>One.</p>' || char(10) || '<p>Two.</p>' || char(10), "
+      "author_name = 'Ana' || char(8238) || 'Reader' WHERE id = 1");
+  const auto stored = [&](const std::string& column) {
+    return run_shell("sqlite3 " + (site_ / "content.db").string() + " \"SELECT " + column +
+                     " FROM comments WHERE id = 1\"")
+        .output;
+  };
+  const std::string status = stored("status").substr(0, stored("status").find('\n'));
+  Client moe = signed_in("moe");
+  const Response shown = moe.get("/admin/comments/1/");
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find(">One.\n\nTwo.</textarea>"), std::string::npos) << shown.body;
+  // The reversed name is named for the moderator, in the queue and on the form.
+  EXPECT_NE(shown.body.find("Ana&lt;U+202E&gt;Reader"), std::string::npos) << shown.body;
+  const Response queue = moe.get("/admin/comments/?status=" + status);
+  EXPECT_NE(queue.body.find("Ana&lt;U+202E&gt;Reader"), std::string::npos);
+  EXPECT_EQ(queue.body.find("Ana\xE2\x80\xAEReader"), std::string::npos);
+
+  // Sent back as a browser sends a textarea (CRLF), unchanged: the comment is as it was.
+  const std::string before = stored("body_html");
+  const std::string author = "Ana\xE2\x80\xAEReader";
+  Response saved = moe.post("/admin/comments/1/", form({{"csrf", moe.csrf},
+                                                        {"author", author},
+                                                        {"text", "One.\r\n\r\nTwo."},
+                                                        {"status", status}}));
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(stored("body_html"), before);
+
+  // Edited: still two paragraphs.
+  moe.get("/admin/comments/1/");
+  saved = moe.post("/admin/comments/1/", form({{"csrf", moe.csrf},
+                                               {"author", "Ana Reader"},
+                                               {"text", "One.\r\n\r\nTwo, edited."},
+                                               {"status", status}}));
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(stored("body_html"), "<p>One.</p>\n<p>Two, edited.</p>\n\n");
+}
+
+TEST(AdminDiskFull, SaveOnAFullDiskAnswers503AndLosesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a small file system needs root";
+  TempDir dir;
+  const fs::path disk = dir.path() / "disk";
+  fs::create_directories(disk);
+  ASSERT_EQ(run_shell("mount -t tmpfs -o size=4m tmpfs " + disk.string()).exit_code, 0);
+  struct Unmount {
+    fs::path path;
+    ~Unmount() { run_shell("umount -l " + path.string()); }
+  } unmount{disk};
+  const fs::path site = disk / "site";
+  make_demo_site(site);
+  ASSERT_EQ(run_reelpress({"user", "add", site.string(), "root", "--role", "administrator"},
+                          std::string(kPassword) + "\n")
+                .exit_code,
+            0);
+  Server server(site);
+  Client c(server.port());
+  c.get("/admin/sign-in");
+  ASSERT_EQ(
+      c.post("/admin/sign-in", form({{"csrf", c.csrf}, {"login", "root"}, {"password", kPassword}}))
+          .status,
+      303);
+  c.get("/admin/entries/new");
+  const std::string csrf = c.csrf;
+  const auto new_entry = [&] {
+    return c.post("/admin/entries/new", form({{"csrf", csrf},
+                                              {"title", "Written on a full disk"},
+                                              {"kind", "article"},
+                                              {"status", "publish"},
+                                              {"body_format", "markdown"},
+                                              {"body", std::string(400 * 1024, 'w')}}));
+  };
+  const fs::path filler = disk / "filler";
+  run_shell("dd if=/dev/zero of=" + filler.string() + " bs=16k 2>/dev/null");
+  const Response full = new_entry();
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_NE(full.body.find("disk is full"), std::string::npos) << full.body;
+  EXPECT_NE(full.body.find("Written on a full disk"), std::string::npos) << "the form is kept";
+
+  fs::remove(filler);
+  const Response saved = new_entry();
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(run_shell("sqlite3 " + (site / "content.db").string() +
+                      " \"SELECT count(*) FROM entries WHERE title = 'Written on a full disk'\"")
+                .output,
+            "1\n");
 }
 
 }  // namespace
