@@ -404,6 +404,24 @@ std::optional<std::string> plain_text_of(std::string_view html) {
   return text.take();
 }
 
+// What reading a fragment's text does with a node: take its text, go into it, or pass it by
+// (comments, elements whose content is not shown, foreign content).
+enum class TextRole { kText, kElement, kSkip };
+
+TextRole text_role(const GumboNode* node) {
+  switch (node->type) {
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_WHITESPACE:
+    case GUMBO_NODE_CDATA: return TextRole::kText;
+    case GUMBO_NODE_ELEMENT:
+      return node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
+                     !is_hidden(node->v.element.tag)
+                 ? TextRole::kElement
+                 : TextRole::kSkip;
+    default: return TextRole::kSkip;
+  }
+}
+
 // The collapsed text of the whole fragment (html_to_text without the cut).
 std::string text_of(std::string_view html) {
   if (auto plain = plain_text_of(html)) return std::move(*plain);
@@ -421,12 +439,10 @@ std::string text_of(std::string_view html) {
       continue;
     }
     const auto* child = static_cast<const GumboNode*>(node->v.element.children.data[next++]);
-    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
-        child->type == GUMBO_NODE_CDATA) {
+    const TextRole role = text_role(child);
+    if (role == TextRole::kText) {
       text.append(child->v.text.text);
-    } else if (child->type == GUMBO_NODE_ELEMENT &&
-               child->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
-               !is_hidden(child->v.element.tag)) {
+    } else if (role == TextRole::kElement) {
       if (!is_inline(child->v.element.tag)) text.separate();
       stack.emplace_back(child, 0);
     }
@@ -546,12 +562,10 @@ std::string comment_to_plain_text(std::string_view html) {
       continue;
     }
     const auto* child = static_cast<const GumboNode*>(element.children.data[open.next++]);
-    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
-        child->type == GUMBO_NODE_CDATA) {
+    const TextRole role = text_role(child);
+    if (role == TextRole::kText) {
       text.append(child->v.text.text);
-    } else if (child->type == GUMBO_NODE_ELEMENT &&
-               child->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
-               !is_hidden(child->v.element.tag)) {
+    } else if (role == TextRole::kElement) {
       const GumboTag tag = child->v.element.tag;
       if (tag == GUMBO_TAG_BR) {
         text.line_break();
