@@ -1,5 +1,10 @@
 #include "config/site_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <iterator>
 #include <sstream>
 #include <toml.hpp>
 
@@ -93,6 +98,15 @@ class Reader {
   std::string error_;
 };
 
+// The headers a trusted proxy may name the client in, as SiteSettings spells them.
+constexpr std::string_view kClientAddressHeaders[] = {"X-Forwarded-For", "X-Real-IP"};
+
+bool is_ip_address(const std::string& text) {
+  unsigned char bytes[sizeof(in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), bytes) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), bytes) == 1;
+}
+
 }  // namespace
 
 util::Result<SiteSettings> parse_site_settings(std::string_view text, const std::string& filename) {
@@ -180,6 +194,21 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
           "must be between 1 and 600 seconds");
   r.check(token_hours >= 1 && token_hours <= 720, "comments", "token_lifetime_hours",
           "must be between 1 and 720");
+  r.read("server", "trusted_proxies", s.trusted_proxies);
+  r.read("server", "client_address_header", s.client_address_header);
+  for (std::string& proxy : s.trusted_proxies) {
+    proxy = std::string(util::trim(proxy));
+    r.check(is_ip_address(proxy), "server", "trusted_proxies",
+            "\"" + proxy + "\" is not an IPv4 or IPv6 address (names and ranges are not taken)");
+  }
+  for (std::string_view known : kClientAddressHeaders) {
+    if (util::to_lower(s.client_address_header) == util::to_lower(known)) {
+      s.client_address_header = std::string(known);
+    }
+  }
+  r.check(std::find(std::begin(kClientAddressHeaders), std::end(kClientAddressHeaders),
+                    s.client_address_header) != std::end(kClientAddressHeaders),
+          "server", "client_address_header", "must be \"X-Forwarded-For\" or \"X-Real-IP\"");
   r.check(!s.database.empty(), "storage", "database", "must not be empty");
   r.check(cache_mb >= 1 && cache_mb <= 65536, "cache", "size_mb", "must be between 1 and 65536");
   if (!r.error().empty()) return util::fail(ErrorCode::kInvalidArgument, r.error());
@@ -254,6 +283,16 @@ std::string render_site_toml(const SiteSettings& s) {
   out += "# Seconds a cached page keeps its form; hours a form stays valid once shown.\n";
   out += "form_page_ttl = " + std::to_string(s.form_page_ttl_seconds) + "\n";
   out += "token_lifetime_hours = " + std::to_string(s.form_token_hours) + "\n\n";
+  out += "[server]\n";
+  out += "# Behind a reverse proxy, its address(es) and the header naming the reader's address,\n";
+  out += "# so that per-reader limits count readers, not the proxy (read when serve starts):\n";
+  out += "# trusted_proxies = [\"192.0.2.10\"]\n";
+  out += "# client_address_header = \"X-Forwarded-For\"  # or \"X-Real-IP\"\n";
+  if (!s.trusted_proxies.empty()) {
+    out += "trusted_proxies = " + toml_list(s.trusted_proxies) + "\n";
+    out += "client_address_header = " + toml_string(s.client_address_header) + "\n";
+  }
+  out += "\n";
   out += "[storage]\n";
   out += "database = " + toml_string(s.database) + "\n\n";
   out += "[cache]\n";

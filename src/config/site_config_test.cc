@@ -189,6 +189,40 @@ TEST(SiteConfig, BadCommentSettingsNameTheKey) {
   }
 }
 
+TEST(SiteConfig, TrustedProxiesAreReadCheckedAndRenderedBack) {
+  const auto none = parse_site_settings("", "site.toml");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->trusted_proxies.empty());
+  EXPECT_EQ(none->client_address_header, "X-Forwarded-For");
+
+  const auto s = parse_site_settings(
+      "[server]\ntrusted_proxies = [\"127.0.0.1\", \" ::1 \"]\nclient_address_header = "
+      "\"x-real-ip\"\n",
+      "site.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(s->client_address_header, "X-Real-IP");
+  const auto again = parse_site_settings(render_site_toml(*s), "site.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->trusted_proxies, s->trusted_proxies);
+  EXPECT_EQ(again->client_address_header, "X-Real-IP");
+
+  const std::pair<const char*, const char*> cases[] = {
+      {"trusted_proxies = [\"proxy.local\"]",
+       "[server] trusted_proxies: \"proxy.local\" is not an IPv4 or IPv6 address"},
+      {"trusted_proxies = [\"10.0.0.0/8\"]", "[server] trusted_proxies: \"10.0.0.0/8\""},
+      {"trusted_proxies = \"127.0.0.1\"", "[server] trusted_proxies: must be a list of strings"},
+      {"client_address_header = \"Forwarded\"",
+       "[server] client_address_header: must be \"X-Forwarded-For\" or \"X-Real-IP\""},
+  };
+  for (const auto& [line, expected] : cases) {
+    const auto bad = parse_site_settings(std::string("[server]\n") + line + "\n", "site.toml");
+    ASSERT_FALSE(bad) << line;
+    EXPECT_NE(bad.error().message.find(std::string("site.toml:2: ") + expected), std::string::npos)
+        << bad.error().message;
+  }
+}
+
 TEST(SiteConfig, MissingFileIsNotFound) {
   const auto s = load_site_settings("/nonexistent/site.toml");
   ASSERT_FALSE(s);

@@ -108,8 +108,21 @@ class Handler {
   // Answers through `reply`, during this call or later from another thread. `request` stays
   // valid until `reply` is called. The default replies with handle() at once.
   virtual void handle_async(const Request& request, Reply reply) { reply(handle(request)); }
+  // Whether the sender of `header` may send a body larger than the server's limit for forms
+  // (ServerOptions::body_limit), up to its limit for uploads. `header` is a request whose
+  // header alone has arrived: its body is empty and none of it has been read, so the answer
+  // can rest only on the method, path and cookie (the admin's: a live session of a role that
+  // may upload, on the upload form's path). The server asks only for a request that
+  // announces a body over the form limit or sends it chunked; a false gets 413 with the body
+  // unread. Called on the server's event loop, from every server thread at once: it may read
+  // the store, never wait for its writer. The default: nobody may.
+  virtual bool accepts_large_body(const Request& header) {
+    (void)header;
+    return false;
+  }
   // A short themed page for errors the server finds before any handler runs (400 for a
-  // malformed request, 413 for an oversized one, 408, 500 when handle() threw).
+  // malformed request, 413 for an oversized one, 408, 500 when handle() threw, 503 when the
+  // server is too busy to start it).
   virtual Response error_page(int status) = 0;
 };
 

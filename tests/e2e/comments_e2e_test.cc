@@ -925,5 +925,43 @@ TEST(CommentsPrivacy, NoClientAddressInTheDatabaseLogsOrSiteAndNoEmailInPages) {
   EXPECT_EQ(joined(files_holding(site, "127.0.0.1")), "");
 }
 
+TEST(CommentsBehindAProxy, EachReaderHasTheirOwnLimitAndOnlyTheProxyIsBelieved) {
+  TempDir dir;
+  const fs::path site = dir.path() / "site";
+  make_demo_site(site);
+  set_setting(site, "comments", "rate_per_minute", "2");
+  set_setting(site, "server", "trusted_proxies", "[\"127.0.0.1\"]");
+  set_setting(site, "server", "client_address_header", "\"X-Forwarded-For\"");
+  Server server(site);
+  // A post's answer is 429 once its client used up its rate, whatever else is wrong with it
+  // (the rate is checked before the form's token).
+  const auto status_of_post = [&](const std::string& source, const std::string& forwarded) {
+    const std::string body = "comment=hello";
+    return exchange_from(source, server.port(),
+                         "POST /comments/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                             (forwarded.empty() ? "" : "X-Forwarded-For: " + forwarded + "\r\n") +
+                             "Content-Type: application/x-www-form-urlencoded\r\n"
+                             "Content-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body)
+        .status;
+  };
+  // Two readers through the proxy (127.0.0.1), which appends each one's address.
+  EXPECT_NE(status_of_post("127.0.0.1", "198.51.100.23"), 429);
+  EXPECT_NE(status_of_post("127.0.0.1", "10.9.9.9, 198.51.100.23"), 429);
+  EXPECT_EQ(status_of_post("127.0.0.1", "198.51.100.23"), 429);  // Only the proxy's entry counts.
+  EXPECT_NE(status_of_post("127.0.0.1", "198.51.100.24"), 429);  // The next reader is not held.
+  // A client that talks to the server directly is counted under its own address, whatever it
+  // claims.
+  EXPECT_NE(status_of_post("127.0.0.9", "198.51.100.30"), 429);
+  EXPECT_NE(status_of_post("127.0.0.9", "198.51.100.31"), 429);
+  EXPECT_EQ(status_of_post("127.0.0.9", "198.51.100.32"), 429);
+  // The forwarded addresses are kept nowhere, like the others.
+  ASSERT_TRUE(
+      eventually([&] { return server.log().find("POST /comments/") != std::string::npos; }));
+  EXPECT_EQ(server.log().find("198.51.100."), std::string::npos) << server.log();
+  ASSERT_EQ(server.stop(), 0);
+  EXPECT_EQ(joined(files_holding(site, "198.51.100.")), "");
+}
+
 }  // namespace
 }  // namespace reelpress::e2e

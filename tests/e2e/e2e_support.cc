@@ -176,6 +176,25 @@ Connection::Connection(int port) {
   }
 }
 
+Connection::Connection(int port, const std::string& source_address) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  if (::inet_pton(AF_INET, source_address.c_str(), &local.sin_addr) != 1 ||
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("cannot bind to " + source_address);
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+  }
+}
+
 Connection::~Connection() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -276,6 +295,15 @@ bool eventually(const std::function<bool()>& fn, std::chrono::milliseconds timeo
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return fn();
+}
+
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
 }
 
 }  // namespace reelpress::e2e

@@ -206,6 +206,16 @@ void AdminHandler::handle_async(const Request& request, Reply reply) {
   }
 }
 
+bool AdminHandler::accepts_large_body(const Request& header) {
+  if (header.method != Method::kPost || header.path != kUploadPath || options_.media_root.empty()) {
+    return false;
+  }
+  // peek(), not resume(): this runs on the server's event loop, which must not wait for the
+  // store's writer to touch or delete a session. The handler resumes it when the body is in.
+  auto active = sessions_.peek(cookie_value(header.cookie, cookie_name(kSessionCookie)));
+  return active && auth::can(active->user.role, Capability::kUploadMedia);
+}
+
 bool AdminHandler::secure() const { return site_.settings()->base_url.starts_with("https://"); }
 
 std::string AdminHandler::cookie_name(std::string_view base) const {

@@ -343,6 +343,38 @@ TEST_F(AdminHandlerTest, EachRoleIsRefusedWhatItMayNotDo) {
   EXPECT_EQ(get(author, "/admin/comments/").status, 403);
 }
 
+TEST_F(AdminHandlerTest, OnlyASessionThatMayUploadMaySendALargeBodyAndOnlyToTheMediaForm) {
+  AdminHandler::Options options;
+  options.media_root = temp_.path() / "media";
+  auto uploads = AdminHandler::create(*store_, *site_, clock_, options);
+  ASSERT_TRUE(uploads);
+  auto header = [](const std::string& path, const std::string& cookie) {
+    Request r;
+    r.method = Method::kPost;
+    r.target = r.path = path;
+    r.cookie = cookie;
+    return r;
+  };
+  Browser author = signed_in("author");
+  Browser contrib = signed_in("contrib");
+  Browser mod = signed_in("mod");
+  EXPECT_TRUE((*uploads)->accepts_large_body(header("/admin/media/", author.cookie_header())));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", "")));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", "rp_session=forged")));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", contrib.cookie_header())));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", mod.cookie_header())));
+  EXPECT_FALSE(
+      (*uploads)->accepts_large_body(header("/admin/entries/new", author.cookie_header())));
+  Request get = header("/admin/media/", author.cookie_header());
+  get.method = Method::kGet;
+  EXPECT_FALSE((*uploads)->accepts_large_body(get));
+  // Without a media folder nothing is uploaded, so nothing large is taken either.
+  EXPECT_FALSE(admin_->accepts_large_body(header("/admin/media/", author.cookie_header())));
+  // A session idle too long is not live, though the check deletes nothing.
+  clock_.advance(31 * 60);
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", author.cookie_header())));
+}
+
 TEST_F(AdminHandlerTest, AScheduledEntryAppearsAtItsTime) {
   Browser b = signed_in("ed");
   const content::Id id = new_entry(b, {{"published_at", "2027-01-15T20:00"}});
