@@ -78,6 +78,9 @@ struct HttpServer::Impl {
 
 util::Status HttpServer::Impl::start() {
   if (worker) return util::fail(util::ErrorCode::kInvalidArgument, "already started");
+  // Files are sent with sendfile(2), which has no MSG_NOSIGNAL: a reader gone away must fail
+  // that one write with EPIPE, not end the process with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   worker = std::make_unique<Worker>(context, std::max(1, options.threads));
   if (options.form_threads > 0) {
     form_pool.emplace(static_cast<std::size_t>(options.form_threads));

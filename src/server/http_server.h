@@ -54,7 +54,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens. Fails with kIo and a message such as
+  // Binds and listens, and ignores SIGPIPE in the whole process from then on (see
+  // session.cc: files are sent with sendfile). Fails with kIo and a message such as
   // "cannot listen on 127.0.0.1:8080: address already in use", or kInvalidArgument when
   // called twice. Connections queue in the kernel until run().
   [[nodiscard]] util::Status start();

@@ -1,5 +1,6 @@
 #include "server/session.h"
 
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <iostream>
@@ -61,6 +63,12 @@ constexpr size_t kLingerBytes = 256 * 1024;
 constexpr size_t kKeepCapacity = 64 * 1024;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The most of a file one sendfile(2) call sends before the connection lets the loop's other
+// connections have a turn. A reader that drains as fast as the loopback (or a fast network)
+// never fills its socket's buffer, so without a bound one large download would hold its
+// thread until the end, and every page on that thread would wait.
+constexpr size_t kFilePiece = 256 * 1024;
 
 // The status to answer a request that could not be read, or 0 to drop the connection
 // without a word (the client left, timed out, or the server is stopping).
@@ -116,9 +124,19 @@ class Session final : public Connection {
   // form post waiting for the store's writer): this coroutine sleeps meanwhile, the worker
   // serves its other connections, and the answer is posted back to it.
   Awaitable<site::Response> reply_later(const RequestMessage& message);
-  // Writes `response` (head, then payload straight from the shared body) and logs it.
+  // Writes `response` (head, then payload straight from the shared body or its file) and logs
+  // it with the payload's bytes sent.
   Awaitable<bool> send(const site::Response& response, const RequestFacts& facts,
                        std::string_view method, std::string_view target, Clock::time_point started);
+  // Writes head_, then `payload`'s span of `file` straight from the file to the socket
+  // (sendfile(2): no copy in this process), a piece at a time. The write deadline moves on with
+  // every piece, so a slow reader that keeps reading gets the whole file and one that stops is
+  // cut write_timeout later. Returns how many of the file's bytes were sent; `ec` says why not
+  // all were.
+  Awaitable<uint64_t> send_file(const site::FileBody& file, const Payload& payload,
+                                beast::error_code& ec);
+  // Waits until the socket takes more bytes (or fails).
+  Awaitable<void> wait_writable(beast::error_code& ec);
   Awaitable<void> shut_down(bool linger);
   site::Response error_response(int status);
 
@@ -348,17 +366,78 @@ Awaitable<bool> Session::send(const site::Response& response, const RequestFacts
                               std::string_view method, std::string_view target,
                               Clock::time_point started) {
   int status = 0;
-  std::string_view payload = write_response_head(response, facts, http_date_now(), &head_, &status);
-  // One gathered write: the head from our buffer, the payload straight from the shared
-  // Body, which `response` keeps alive until the write completes. No page byte is copied.
-  std::array<asio::const_buffer, 2> buffers = {asio::const_buffer(head_.data(), head_.size()),
-                                               asio::const_buffer(payload.data(), payload.size())};
+  const Payload payload = write_head(response, facts, http_date_now(), &head_, &status);
   set_deadline(Clock::now() + context_.options.write_timeout);
   beast::error_code ec;
+  if (payload.file_length != 0) {
+    const uint64_t sent = co_await send_file(*response.file, payload, ec);
+    context_.access_log.record(method, target, status, sent, Clock::now() - started);
+    co_return !ec;
+  }
+  // One gathered write: the head from our buffer, the payload straight from the shared
+  // Body, which `response` keeps alive until the write completes. No page byte is copied.
+  std::array<asio::const_buffer, 2> buffers = {
+      asio::const_buffer(head_.data(), head_.size()),
+      asio::const_buffer(payload.bytes.data(), payload.bytes.size())};
   co_await asio::async_write(socket_, buffers, await_into(ec));
-  context_.access_log.record(method, target, status, ec ? 0 : payload.size(),
+  context_.access_log.record(method, target, status, ec ? 0 : payload.bytes.size(),
                              Clock::now() - started);
   co_return !ec;
+}
+
+Awaitable<uint64_t> Session::send_file(const site::FileBody& file, const Payload& payload,
+                                       beast::error_code& ec) {
+  // Asio keeps its sockets non-blocking underneath; saying so lets us call the kernel directly
+  // and wait for room through the loop when it says EAGAIN.
+  if (!socket_.native_non_blocking()) {
+    socket_.native_non_blocking(true, ec);
+    if (ec) co_return 0;
+  }
+  const int out = socket_.native_handle();
+  // The head with MSG_MORE, so that the kernel sends it with the file's first bytes rather
+  // than in a segment of its own (the socket has TCP_NODELAY).
+  for (std::string_view head = head_; !head.empty();) {
+    const ssize_t n = ::send(out, head.data(), head.size(), MSG_MORE | MSG_NOSIGNAL);
+    if (n >= 0) {
+      head.remove_prefix(static_cast<size_t>(n));
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      co_await wait_writable(ec);
+      if (ec) co_return 0;
+    } else if (errno != EINTR) {
+      ec = beast::error_code(errno, beast::system_category());
+      co_return 0;
+    }
+  }
+  off_t position = static_cast<off_t>(payload.file_offset);
+  uint64_t sent = 0;
+  while (sent < payload.file_length) {
+    const size_t piece =
+        static_cast<size_t>(std::min<uint64_t>(payload.file_length - sent, kFilePiece));
+    const ssize_t n = ::sendfile(out, file.fd(), &position, piece);
+    if (n > 0) {
+      sent += static_cast<uint64_t>(n);
+      set_deadline(Clock::now() + context_.options.write_timeout);
+      // The other connections' turn (see kFilePiece); this coroutine is queued behind them.
+      co_await asio::post(socket_.get_executor(), asio::use_awaitable_t<Executor>());
+    } else if (n == 0) {
+      // The file shrank since it was opened: the length announced cannot be kept, and only
+      // closing the connection tells the client its copy is incomplete.
+      ec = http::error::partial_message;
+      break;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      co_await wait_writable(ec);
+      if (ec) break;
+    } else if (errno != EINTR) {
+      ec = beast::error_code(errno, beast::system_category());
+      break;
+    }
+  }
+  if (ec && timed_out()) ec = beast::error::timeout;
+  co_return sent;
+}
+
+Awaitable<void> Session::wait_writable(beast::error_code& ec) {
+  co_await socket_.async_wait(tcp::socket::wait_write, await_into(ec));
 }
 
 Awaitable<void> Session::shut_down(bool linger) {
