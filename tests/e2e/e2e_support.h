@@ -46,6 +46,8 @@ class Server {
   explicit Server(const std::filesystem::path& site, std::vector<std::string> extra_args = {});
   ~Server();
   int port() const { return port_; }
+  // The server's process id, for reading its /proc entries; -1 once it has stopped.
+  pid_t pid() const { return pid_; }
   // Everything the server wrote so far (access log and errors).
   std::string log() const;
   // Sends SIGTERM and waits; returns the exit code.
