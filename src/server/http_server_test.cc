@@ -1029,5 +1029,58 @@ TEST(HttpServer, AReaderThatStopsReadingAFileIsCutAfterTheWriteTimeout) {
   EXPECT_LT(received, kSize);
 }
 
+// Stop while a download waits for a reader that does not read: the transfer on the files
+// thread ends with the connection, cut after the grace, and run() returns.
+TEST(HttpServer, StopEndsAFileTransferThatOutlastsTheGrace) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 256 * 1024 * 1024;
+  ServerOptions options = test_options();
+  options.shutdown_grace = 200ms;
+  RunningServer s(options);
+  s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
+  Client stalled(s.port(), 64 * 1024);
+  stalled.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(stalled.read(/*head=*/true));
+  const auto start = std::chrono::steady_clock::now();
+  s.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  size_t received = 0;
+  while (size_t n = stalled.read_some(1 << 20)) received += n;
+  EXPECT_LT(received, kSize);
+}
+
+// One loop thread, held by a handler that blocks: a download in progress still goes on to
+// its end, because files are sent on their own thread and not on the loop, and the loop's
+// pages never wait behind a download.
+TEST(HttpServer, AFileIsSentWhileTheLoopIsHeld) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 64 * 1024 * 1024;  // Far more than the sockets' buffers hold.
+  ServerOptions options = test_options();
+  options.threads = 1;
+  options.form_threads = 0;
+  RunningServer s(options);
+  s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
+  Client downloader(s.port());
+  downloader.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(downloader.read(/*head=*/true));
+  Client holder(s.port());
+  holder.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(s.handler().wait_until_held());
+  size_t received = 0;
+  while (received < kSize) {
+    const size_t n = downloader.read_some(kSize - received);
+    if (n == 0) break;
+    received += n;
+  }
+  EXPECT_EQ(received, kSize) << "the download waited for the loop";
+  s.handler().release();
+  auto held = holder.read();
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->status, 200);
+  auto next = downloader.get("/big");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
 }  // namespace
 }  // namespace reelpress::server
