@@ -22,6 +22,11 @@
 // SO_REUSEPORT listener per thread was rejected too: it lets a second server bind the same
 // port silently and drops queued connections when a listener closes.
 //
+// File bodies (large media, sent with sendfile(2)) go out on a loop of their own, run by
+// options.file_threads threads: a download drained as fast as the network goes keeps that
+// loop busy, and the pages, which wait on the other, do not queue behind it. The session
+// sleeps meanwhile, as it does for a form post on the form pool.
+//
 // Per request on a keep-alive connection the server makes two socket operations (one read,
 // one gathered write of head and payload) and no timer operation: a request that arrived
 // whole is parsed from the buffer without another read, and timeouts are deadlines that a

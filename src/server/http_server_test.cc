@@ -290,6 +290,24 @@ std::shared_ptr<const site::FileBody> make_file(const std::filesystem::path& pat
                                                 "\"file-1\"");
 }
 
+// Asks `client` for GET /file and reads the response's head, leaving the body to the test.
+std::optional<HttpResponse> request_file(Client& client) {
+  client.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+  return client.read(/*head=*/true);
+}
+
+// Reads the body that follows until `most` bytes came, the connection ends or 5 s pass
+// without a byte; returns how many came.
+size_t read_body(Client& client, size_t most) {
+  size_t received = 0;
+  while (received < most) {
+    const size_t n = client.read_some(most - received);
+    if (n == 0) break;
+    received += n;
+  }
+  return received;
+}
+
 ServerOptions test_options() {
   ServerOptions options;
   options.port = 0;
@@ -990,8 +1008,7 @@ TEST(HttpServer, ASlowReaderThatKeepsReadingGetsTheWholeFile) {
   RunningServer s(options);
   s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
   Client c(s.port(), static_cast<int>(kStep));
-  c.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto head = c.read(/*head=*/true);
+  auto head = request_file(c);
   ASSERT_TRUE(head);
   ASSERT_EQ(head->header("content-length"), std::to_string(kSize));
   const auto start = std::chrono::steady_clock::now();
@@ -1017,16 +1034,13 @@ TEST(HttpServer, AReaderThatStopsReadingAFileIsCutAfterTheWriteTimeout) {
   RunningServer s(options);
   s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
   Client stalled(s.port(), 64 * 1024);
-  stalled.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
-  ASSERT_TRUE(stalled.read(/*head=*/true));
+  ASSERT_TRUE(request_file(stalled));
   // Longer than write_timeout and the sweep's delay, reading nothing.
   std::this_thread::sleep_for(2500ms);
   // Meanwhile the server answers others.
   Client other(s.port());
   ASSERT_TRUE(other.get("/big"));
-  size_t received = 0;
-  while (size_t n = stalled.read_some(1 << 20)) received += n;
-  EXPECT_LT(received, kSize);
+  EXPECT_LT(read_body(stalled, kSize), kSize);
 }
 
 // Stop while a download waits for a reader that does not read: the transfer on the files
@@ -1039,14 +1053,11 @@ TEST(HttpServer, StopEndsAFileTransferThatOutlastsTheGrace) {
   RunningServer s(options);
   s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
   Client stalled(s.port(), 64 * 1024);
-  stalled.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
-  ASSERT_TRUE(stalled.read(/*head=*/true));
+  ASSERT_TRUE(request_file(stalled));
   const auto start = std::chrono::steady_clock::now();
   s.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
-  size_t received = 0;
-  while (size_t n = stalled.read_some(1 << 20)) received += n;
-  EXPECT_LT(received, kSize);
+  EXPECT_LT(read_body(stalled, kSize), kSize);
 }
 
 // One loop thread, held by a handler that blocks: a download in progress still goes on to
@@ -1061,18 +1072,11 @@ TEST(HttpServer, AFileIsSentWhileTheLoopIsHeld) {
   RunningServer s(options);
   s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
   Client downloader(s.port());
-  downloader.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
-  ASSERT_TRUE(downloader.read(/*head=*/true));
+  ASSERT_TRUE(request_file(downloader));
   Client holder(s.port());
   holder.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(s.handler().wait_until_held());
-  size_t received = 0;
-  while (received < kSize) {
-    const size_t n = downloader.read_some(kSize - received);
-    if (n == 0) break;
-    received += n;
-  }
-  EXPECT_EQ(received, kSize) << "the download waited for the loop";
+  EXPECT_EQ(read_body(downloader, kSize), kSize) << "the download waited for the loop";
   s.handler().release();
   auto held = holder.read();
   ASSERT_TRUE(held);
