@@ -61,9 +61,6 @@ results="$root/bench/results/comments.txt"
 mkdir -p "$(dirname "$results")"
 entry_path=/episodes/the-well-keepers/the-well-keepers/101/
 
-for tool in wrk sqlite3 curl stress-ng "${NGINX:-/usr/sbin/nginx}"; do
-  command -v "$tool" >/dev/null || { echo "comments_bench: $tool is missing (scripts/install-deps --bench)" >&2; exit 1; }
-done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-comments-bench.XXXXXX")
 server_pid=
@@ -79,6 +76,7 @@ trap cleanup EXIT
 
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+require_tools comments_bench wrk sqlite3 curl stress-ng "${NGINX:-/usr/sbin/nginx}"
 build_release
 
 site="$work/site"

@@ -1,6 +1,32 @@
 # Shared by the bench/*_bench.sh scripts (sourced, not run): building the release binary and
 # starting a server on a free loopback port. Expects $root to be set, and $build and $work for
-# build_release and start_server.
+# build_release and start_server (start_work makes $work).
+
+# require_tools BENCH TOOL...: fails, naming the tool, unless every TOOL can be run.
+require_tools() {
+  local bench=$1 tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "$bench: $tool is missing (scripts/install-deps --bench)" >&2; exit 1; }
+  done
+}
+
+# start_work BENCH: makes $work, a fresh temporary folder that nginx's workers (which may run
+# as another user) can read, and at exit stops the server and nginx ($server_pid, $nginx_pid)
+# if they run and removes the folder.
+start_work() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-$1-bench.XXXXXX")
+  chmod 755 "$work"
+  server_pid=
+  nginx_pid=
+  trap stop_work EXIT
+}
+stop_work() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
 
 # Builds with `make build` into $build and sets $binary; prints the log and fails if it fails.
 build_release() {

@@ -36,23 +36,10 @@ fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/serve.txt"
 nginx_bin=${NGINX:-/usr/sbin/nginx}
 
-for tool in wrk curl "$nginx_bin"; do
-  command -v "$tool" >/dev/null || { echo "serve_bench: $tool is missing (scripts/install-deps --bench)" >&2; exit 1; }
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/reelpress-serve-bench.XXXXXX")
-chmod 755 "$work"  # nginx's workers may run as another user and must read the tree.
-server_pid=
-nginx_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+require_tools serve_bench wrk curl "$nginx_bin"
+start_work serve
 build_release
 
 site="$work/site"

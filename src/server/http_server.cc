@@ -4,6 +4,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -66,6 +67,9 @@ struct HttpServer::Impl {
   // After worker: destroyed (stopped and joined) first, so that no form handler still runs
   // on a session's request when the worker's sessions go.
   std::optional<asio::thread_pool> form_pool;
+  // The files loop (ServerOptions::file_threads), run by its own threads from run() until the
+  // workers are done: a session waits for its transfer, so none is left by then.
+  std::optional<asio::io_context> files;
   // The listening socket, the log's flush timer and the signals are touched only through
   // this strand once run() began: any server thread may run their handlers.
   std::optional<asio::strand<asio::io_context::executor_type>> control;
@@ -87,10 +91,17 @@ util::Status HttpServer::Impl::start() {
                         "trusted proxy \"" + proxy + "\" is not an IP address");
     }
   }
+  // Files are sent with sendfile(2), which has no MSG_NOSIGNAL: a reader gone away must fail
+  // that one write with EPIPE, not end the process with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   worker = std::make_unique<Worker>(context, std::max(1, options.threads));
   if (options.form_threads > 0) {
     form_pool.emplace(static_cast<std::size_t>(options.form_threads));
     context.form_pool = &*form_pool;
+  }
+  if (options.file_threads > 0) {
+    files.emplace(options.file_threads);
+    context.files = &*files;
   }
   asio::io_context& loop = worker->io_context();
   if (util::Status listening = listen(loop); !listening) {
@@ -171,6 +182,17 @@ asio::awaitable<void> HttpServer::Impl::flush_loop() {
 void HttpServer::Impl::run() {
   if (!worker || ran) return;
   ran = true;
+  std::vector<std::thread> file_threads;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> files_work;
+  if (files) {
+    files_work.emplace(files->get_executor());
+    for (int i = 0; i < options.file_threads; ++i) {
+      file_threads.emplace_back([this] {
+        util::name_this_thread("rp-files");
+        files->run();
+      });
+    }
+  }
   std::vector<std::thread> threads;
   for (int i = 1; i < std::max(1, options.threads); ++i) {
     threads.emplace_back([this] {
@@ -180,6 +202,8 @@ void HttpServer::Impl::run() {
   }
   worker->run();
   for (std::thread& t : threads) t.join();
+  files_work.reset();
+  for (std::thread& t : file_threads) t.join();
   access_log.flush();
 }
 

@@ -22,6 +22,11 @@
 // SO_REUSEPORT listener per thread was rejected too: it lets a second server bind the same
 // port silently and drops queued connections when a listener closes.
 //
+// File bodies (large media, sent with sendfile(2)) go out on a loop of their own, run by
+// options.file_threads threads: a download drained as fast as the network goes keeps that
+// loop busy, and the pages, which wait on the other, do not queue behind it. The session
+// sleeps meanwhile, as it does for a form post on the form pool.
+//
 // Per request on a keep-alive connection the server makes two socket operations (one read,
 // one gathered write of head and payload) and no timer operation: a request that arrived
 // whole is parsed from the buffer without another read, and timeouts are deadlines that a
@@ -54,7 +59,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens. Fails with kIo and a message such as
+  // Binds and listens, and ignores SIGPIPE in the whole process from then on (see
+  // session.cc: files are sent with sendfile). Fails with kIo and a message such as
   // "cannot listen on 127.0.0.1:8080: address already in use", or kInvalidArgument when
   // called twice. Connections queue in the kernel until run().
   [[nodiscard]] util::Status start();

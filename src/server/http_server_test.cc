@@ -4,16 +4,20 @@
 #include "server/http_server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include "util/compress.h"
+#include "util/scoped_temp_dir.h"
 
 namespace reelpress::server {
 namespace {
@@ -73,6 +78,10 @@ class FakeHandler : public site::Handler {
           {"Location", "/big"}, {"X-Bad\r\nInjected", "1"}, {"Content-Length", "7"}};
     } else if (request.path == "/no-content") {
       response.status = 204;
+    } else if (request.path == "/file") {
+      response.content_type = "video/mp4";
+      response.file = file_;
+      response.byte_ranges = true;
     } else {
       std::string method = request.method == site::Method::kGet    ? "GET"
                            : request.method == site::Method::kHead ? "HEAD"
@@ -136,6 +145,8 @@ class FakeHandler : public site::Handler {
   }
 
   const std::shared_ptr<const site::Body>& big() const { return big_; }
+  // What GET /file sends; set before the server starts.
+  void set_file(std::shared_ptr<const site::FileBody> file) { file_ = std::move(file); }
   int calls() const { return calls_; }
 
   // Waits until a request to /hold is blocked in the handler; false after 5 s.
@@ -156,6 +167,7 @@ class FakeHandler : public site::Handler {
   bool released_ = false;
   std::vector<std::pair<std::string, site::Reply>> later_;  // Bodies and their replies.
   std::shared_ptr<const site::Body> big_;
+  std::shared_ptr<const site::FileBody> file_;
   std::atomic<int> calls_{0};
   std::atomic<int> large_asked_{0};
 };
@@ -176,10 +188,15 @@ struct HttpResponse {
 // fails a test instead of hanging it.
 class Client {
  public:
-  explicit Client(uint16_t port) {
+  // `receive_buffer`: the socket's receive buffer in bytes (0: the kernel's default), set
+  // before connecting so that the window is small from the start.
+  explicit Client(uint16_t port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -248,6 +265,15 @@ class Client {
   // Bytes still buffered from the server (nothing should be, after a HEAD response).
   const std::string& pending() const { return buffer_; }
 
+  // Reads up to `most` bytes that follow what read() took (buffered ones first); 0 at the end
+  // of the connection or after 5 s without a byte.
+  size_t read_some(size_t most) {
+    if (buffer_.empty() && !fill()) return 0;
+    const size_t n = std::min(most, buffer_.size());
+    buffer_.erase(0, n);
+    return n;
+  }
+
  private:
   bool fill() {
     char chunk[16384];
@@ -261,6 +287,39 @@ class Client {
   bool connected_ = false;
   std::string buffer_;
 };
+
+// A file body for the fake handler: `size` bytes at `path`, byte i being i % 251 up to
+// `written` bytes and zero (a hole) after.
+std::shared_ptr<const site::FileBody> make_file(const std::filesystem::path& path, off_t size,
+                                                size_t written) {
+  std::string bytes(written, '\0');
+  for (size_t i = 0; i < written; ++i) bytes[i] = static_cast<char>(i % 251);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ::ftruncate(fd, size) != 0 ||
+      ::pwrite(fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
+    throw std::runtime_error("cannot write " + path.string());
+  }
+  return std::make_shared<const site::FileBody>(fd, static_cast<uint64_t>(size), kModified,
+                                                "\"file-1\"");
+}
+
+// Asks `client` for GET /file and reads the response's head, leaving the body to the test.
+std::optional<HttpResponse> request_file(Client& client) {
+  client.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+  return client.read(/*head=*/true);
+}
+
+// Reads the body that follows until `most` bytes came, the connection ends or 5 s pass
+// without a byte; returns how many came.
+size_t read_body(Client& client, size_t most) {
+  size_t received = 0;
+  while (received < most) {
+    const size_t n = client.read_some(most - received);
+    if (n == 0) break;
+    received += n;
+  }
+  return received;
+}
 
 ServerOptions test_options() {
   ServerOptions options;
@@ -1031,6 +1090,155 @@ TEST(HttpServer, StopCutsRequestsThatOutlastTheGrace) {
   s.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 800ms);
   EXPECT_TRUE(partial.closed_by_server(500ms));
+}
+
+// A file body goes from the file: whole, by range, not at all for HEAD, 304 when the client
+// has it; the access log counts the bytes each answer carried, and the connection goes on.
+TEST(HttpServer, AFileIsSentWholeOrByRangeFromTheFile) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 3 * 1024 * 1024 + 17;  // More than one piece of sendfile.
+  std::string bytes(kSize, '\0');
+  for (size_t i = 0; i < kSize; ++i) bytes[i] = static_cast<char>(i % 251);
+  std::ostringstream log;
+  ServerOptions options = test_options();
+  options.access_log = &log;
+  {
+    RunningServer s(options);
+    s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, kSize));
+    Client c(s.port());
+    auto whole = c.get("/file");
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->status, 200);
+    EXPECT_EQ(whole->header("content-type"), "video/mp4");
+    EXPECT_EQ(whole->header("etag"), "\"file-1\"");
+    EXPECT_EQ(whole->header("last-modified"), "Tue, 12 Jul 2011 20:00:00 GMT");
+    EXPECT_EQ(whole->header("accept-ranges"), "bytes");
+    EXPECT_FALSE(whole->has("vary"));
+    EXPECT_TRUE(whole->body == bytes) << "the body differs from the file";
+
+    auto part = c.get("/file", "Range: bytes=1000000-1000999\r\n");
+    ASSERT_TRUE(part);
+    EXPECT_EQ(part->status, 206);
+    EXPECT_EQ(part->header("content-range"), "bytes 1000000-1000999/" + std::to_string(kSize));
+    EXPECT_EQ(part->body, bytes.substr(1000000, 1000));
+
+    c.send("HEAD /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto head = c.read(/*head=*/true);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->header("content-length"), std::to_string(kSize));
+
+    auto past = c.get("/file", "Range: bytes=" + std::to_string(kSize) + "-\r\n");
+    ASSERT_TRUE(past);
+    EXPECT_EQ(past->status, 416);
+    EXPECT_EQ(past->header("content-range"), "bytes */" + std::to_string(kSize));
+
+    auto unchanged = c.get("/file", "If-None-Match: \"file-1\"\r\n");
+    ASSERT_TRUE(unchanged);
+    EXPECT_EQ(unchanged->status, 304);
+    EXPECT_TRUE(c.pending().empty());
+    ASSERT_TRUE(c.get("/big"));
+    s.stop();
+  }
+  std::istringstream lines(log.str());
+  std::string line;
+  std::vector<std::string> all;
+  while (std::getline(lines, line)) all.push_back(line);
+  ASSERT_EQ(all.size(), 6u) << log.str();
+  EXPECT_NE(all[0].find(" GET /file 200 " + std::to_string(kSize) + " "), std::string::npos)
+      << all[0];
+  EXPECT_NE(all[1].find(" GET /file 206 1000 "), std::string::npos) << all[1];
+  EXPECT_NE(all[2].find(" HEAD /file 200 0 "), std::string::npos) << all[2];
+  EXPECT_NE(all[3].find(" GET /file 416 0 "), std::string::npos) << all[3];
+  EXPECT_NE(all[4].find(" GET /file 304 0 "), std::string::npos) << all[4];
+}
+
+// The write deadline runs per piece: a reader slower than the whole file's write_timeout but
+// reading all along gets every byte.
+TEST(HttpServer, ASlowReaderThatKeepsReadingGetsTheWholeFile) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 16 * 1024 * 1024;
+  constexpr size_t kStep = 64 * 1024;
+  ServerOptions options = test_options();
+  options.write_timeout = 1s;
+  RunningServer s(options);
+  s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
+  Client c(s.port(), static_cast<int>(kStep));
+  auto head = request_file(c);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->header("content-length"), std::to_string(kSize));
+  const auto start = std::chrono::steady_clock::now();
+  size_t received = 0;
+  while (received < kSize) {
+    const size_t n = c.read_some(kStep);
+    if (n == 0) break;
+    // A reader on a slow link: 10 ms per 64 KiB, 2.6 s for the file.
+    if ((received + n) / kStep != received / kStep) std::this_thread::sleep_for(10ms);
+    received += n;
+  }
+  EXPECT_EQ(received, kSize);
+  EXPECT_GT(std::chrono::steady_clock::now() - start, 2 * options.write_timeout);
+}
+
+// A reader that stops reading is cut once write_timeout passes without progress: the server
+// holds neither the connection nor its answer for ever.
+TEST(HttpServer, AReaderThatStopsReadingAFileIsCutAfterTheWriteTimeout) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 256 * 1024 * 1024;  // A hole: no disk, and far more than buffers hold.
+  ServerOptions options = test_options();
+  options.write_timeout = 1s;
+  RunningServer s(options);
+  s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
+  Client stalled(s.port(), 64 * 1024);
+  ASSERT_TRUE(request_file(stalled));
+  // Longer than write_timeout and the sweep's delay, reading nothing.
+  std::this_thread::sleep_for(2500ms);
+  // Meanwhile the server answers others.
+  Client other(s.port());
+  ASSERT_TRUE(other.get("/big"));
+  EXPECT_LT(read_body(stalled, kSize), kSize);
+}
+
+// Stop while a download waits for a reader that does not read: the transfer on the files
+// thread ends with the connection, cut after the grace, and run() returns.
+TEST(HttpServer, StopEndsAFileTransferThatOutlastsTheGrace) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 256 * 1024 * 1024;
+  ServerOptions options = test_options();
+  options.shutdown_grace = 200ms;
+  RunningServer s(options);
+  s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
+  Client stalled(s.port(), 64 * 1024);
+  ASSERT_TRUE(request_file(stalled));
+  const auto start = std::chrono::steady_clock::now();
+  s.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_LT(read_body(stalled, kSize), kSize);
+}
+
+// One loop thread, held by a handler that blocks: a download in progress still goes on to
+// its end, because files are sent on their own thread and not on the loop, and the loop's
+// pages never wait behind a download.
+TEST(HttpServer, AFileIsSentWhileTheLoopIsHeld) {
+  util::ScopedTempDir dir;
+  constexpr size_t kSize = 64 * 1024 * 1024;  // Far more than the sockets' buffers hold.
+  ServerOptions options = test_options();
+  options.threads = 1;
+  options.form_threads = 0;
+  RunningServer s(options);
+  s.handler().set_file(make_file(dir.path() / "episode.mp4", kSize, 0));
+  Client downloader(s.port());
+  ASSERT_TRUE(request_file(downloader));
+  Client holder(s.port());
+  holder.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(s.handler().wait_until_held());
+  EXPECT_EQ(read_body(downloader, kSize), kSize) << "the download waited for the loop";
+  s.handler().release();
+  auto held = holder.read();
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->status, 200);
+  auto next = downloader.get("/big");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
 }
 
 }  // namespace

@@ -130,8 +130,7 @@ void append_number(std::string* head, uint64_t value) {
   head->append(digits, end);
 }
 
-void append_etag(std::string* head, const site::Body& body, Encoding encoding) {
-  std::string_view etag = body.etag;
+void append_etag(std::string* head, std::string_view etag, Encoding encoding) {
   if (encoding == Encoding::kIdentity || etag.size() < 2 || etag.back() != '"') {
     head->append(etag);
     return;
@@ -142,11 +141,36 @@ void append_etag(std::string* head, const site::Body& body, Encoding encoding) {
 
 // If-Range (RFC 9110 13.1.5): the range is sent only if the client's copy is this one, named
 // by its strong ETag or by exactly its Last-Modified date.
-bool if_range_matches(const site::Body& body, std::string_view value) {
+bool if_range_matches(std::string_view etag, util::UnixTime last_modified, std::string_view value) {
   if (value.starts_with("W/")) return false;
-  if (value.starts_with("\"")) return !body.etag.empty() && value == body.etag;
+  if (value.starts_with("\"")) return !etag.empty() && value == etag;
   auto date = parse_http_date(value);
-  return date && body.last_modified != 0 && *date == body.last_modified;
+  return date && last_modified != 0 && *date == last_modified;
+}
+
+// If-None-Match against the representations of a body whose identity form has `etag`, and
+// which has gzip and brotli forms as said.
+bool tag_list_matches(std::string_view etag, bool gzip, bool brotli, std::string_view header) {
+  header = trim(header);
+  if (header == "*") return true;
+  etag = strip_weak(etag);
+  if (etag.empty()) return false;
+  while (true) {
+    size_t start = header.find_first_not_of(" \t,");
+    if (start == std::string_view::npos) return false;
+    header.remove_prefix(start);
+    std::string_view rest = strip_weak(header);
+    // An entity-tag may hold commas, so the list is split on quotes, not on commas.
+    if (rest.empty() || rest[0] != '"') return false;
+    size_t close = rest.find('"', 1);
+    if (close == std::string_view::npos) return false;
+    std::string_view tag = rest.substr(0, close + 1);
+    if (tag == etag || (gzip && is_suffixed(tag, etag, "-gz")) ||
+        (brotli && is_suffixed(tag, etag, "-br"))) {
+      return true;
+    }
+    header = rest.substr(close + 1);
+  }
 }
 
 }  // namespace
@@ -162,31 +186,12 @@ Encoding choose_encoding(const site::Body& body, std::string_view accept_encodin
 }
 
 bool if_none_match_matches(const site::Body& body, std::string_view header) {
-  header = trim(header);
-  if (header == "*") return true;
-  std::string_view etag = strip_weak(body.etag);
-  if (etag.empty()) return false;
-  while (true) {
-    size_t start = header.find_first_not_of(" \t,");
-    if (start == std::string_view::npos) return false;
-    header.remove_prefix(start);
-    std::string_view rest = strip_weak(header);
-    // An entity-tag may hold commas, so the list is split on quotes, not on commas.
-    if (rest.empty() || rest[0] != '"') return false;
-    size_t close = rest.find('"', 1);
-    if (close == std::string_view::npos) return false;
-    std::string_view tag = rest.substr(0, close + 1);
-    if (tag == etag || (!body.gzip.empty() && is_suffixed(tag, etag, "-gz")) ||
-        (!body.brotli.empty() && is_suffixed(tag, etag, "-br"))) {
-      return true;
-    }
-    header = rest.substr(close + 1);
-  }
+  return tag_list_matches(body.etag, !body.gzip.empty(), !body.brotli.empty(), header);
 }
 
 std::string representation_etag(const site::Body& body, Encoding encoding) {
   std::string out;
-  append_etag(&out, body, encoding);
+  append_etag(&out, body.etag, encoding);
   return out;
 }
 
@@ -228,47 +233,68 @@ RangeAnswer parse_range(std::string_view header, uint64_t size, ByteRange* range
   return RangeAnswer::kPartial;
 }
 
-std::string_view write_response_head(const site::Response& response, const RequestFacts& facts,
-                                     std::string_view date, std::string* head, int* status_out) {
+Payload write_head(const site::Response& response, const RequestFacts& facts, std::string_view date,
+                   std::string* head, int* status_out) {
   head->clear();
   int status = response.status;
   if (status < 100 || status > 599) status = 500;
   const site::Body* body = response.body.get();
+  const site::FileBody* file = body == nullptr ? response.file.get() : nullptr;
+  const bool has_content = body != nullptr || file != nullptr;
+  // The representation sent and its validators; a file has its identity form only.
   Encoding encoding = Encoding::kIdentity;
-  std::string_view payload;
+  Payload payload;
+  std::string_view etag;
+  util::UnixTime last_modified = 0;
+  bool gzip_form = false;
+  bool brotli_form = false;
   if (body != nullptr) {
     encoding = choose_encoding(*body, facts.accept_encoding);
-    payload = encoding == Encoding::kBrotli ? std::string_view(body->brotli)
-              : encoding == Encoding::kGzip ? std::string_view(body->gzip)
-                                            : std::string_view(body->identity);
-    if (status == 200 && facts.get_or_head) {
-      // If-None-Match, when present, decides alone (RFC 9110 13.2.2).
-      bool not_modified = false;
-      if (!facts.if_none_match.empty()) {
-        not_modified = if_none_match_matches(*body, facts.if_none_match);
-      } else if (!facts.if_modified_since.empty() && body->last_modified != 0) {
-        auto since = parse_http_date(trim(facts.if_modified_since));
-        not_modified = since && body->last_modified <= *since;
-      }
-      if (not_modified) status = 304;
+    payload.bytes = encoding == Encoding::kBrotli ? std::string_view(body->brotli)
+                    : encoding == Encoding::kGzip ? std::string_view(body->gzip)
+                                                  : std::string_view(body->identity);
+    etag = body->etag;
+    last_modified = body->last_modified;
+    gzip_form = !body->gzip.empty();
+    brotli_form = !body->brotli.empty();
+  } else if (file != nullptr) {
+    payload.file_length = file->size();
+    etag = file->etag();
+    last_modified = file->last_modified();
+  }
+  if (has_content && status == 200 && facts.get_or_head) {
+    // If-None-Match, when present, decides alone (RFC 9110 13.2.2).
+    bool not_modified = false;
+    if (!facts.if_none_match.empty()) {
+      not_modified = tag_list_matches(etag, gzip_form, brotli_form, facts.if_none_match);
+    } else if (!facts.if_modified_since.empty() && last_modified != 0) {
+      auto since = parse_http_date(trim(facts.if_modified_since));
+      not_modified = since && last_modified <= *since;
     }
+    if (not_modified) status = 304;
   }
   // A Range is answered after the validators, and only with the identity form it counts in.
   std::string content_range;
-  if (status == 200 && facts.get_or_head && response.byte_ranges && body != nullptr &&
+  if (status == 200 && facts.get_or_head && response.byte_ranges && has_content &&
       encoding == Encoding::kIdentity && !facts.range.empty() &&
-      (facts.if_range.empty() || if_range_matches(*body, trim(facts.if_range)))) {
+      (facts.if_range.empty() || if_range_matches(etag, last_modified, trim(facts.if_range)))) {
+    const uint64_t size = payload.size();
     ByteRange range;
-    switch (parse_range(facts.range, payload.size(), &range)) {
+    switch (parse_range(facts.range, size, &range)) {
       case RangeAnswer::kWhole: break;
       case RangeAnswer::kPartial:
         content_range = "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
-                        "/" + std::to_string(payload.size());
-        payload = payload.substr(range.first, range.last - range.first + 1);
+                        "/" + std::to_string(size);
+        if (file != nullptr) {
+          payload.file_offset = range.first;
+          payload.file_length = range.last - range.first + 1;
+        } else {
+          payload.bytes = payload.bytes.substr(range.first, range.last - range.first + 1);
+        }
         status = 206;
         break;
       case RangeAnswer::kUnsatisfiable:
-        content_range = "bytes */" + std::to_string(payload.size());
+        content_range = "bytes */" + std::to_string(size);
         payload = {};
         status = 416;
         break;
@@ -284,7 +310,7 @@ std::string_view write_response_head(const site::Response& response, const Reque
   head->append("\r\n");
   append_field(head, "Date", date);
   head->append("Server: reelpress\r\n");
-  if (body != nullptr && !no_content && status != 416 && !response.content_type.empty() &&
+  if (has_content && !no_content && status != 416 && !response.content_type.empty() &&
       is_safe_value(response.content_type)) {
     append_field(head, "Content-Type", response.content_type);
   }
@@ -293,23 +319,21 @@ std::string_view write_response_head(const site::Response& response, const Reque
     append_number(head, payload.size());
     head->append("\r\n");
   }
-  if (body != nullptr) {
-    if (!body->etag.empty() && is_safe_value(body->etag)) {
+  if (has_content) {
+    if (!etag.empty() && is_safe_value(etag)) {
       head->append("ETag: ");
-      append_etag(head, *body, encoding);
+      append_etag(head, etag, encoding);
       head->append("\r\n");
     }
-    if (body->last_modified != 0) {
+    if (last_modified != 0) {
       char text[kHttpDateLength];
-      format_http_date(body->last_modified, text);
+      format_http_date(last_modified, text);
       append_field(head, "Last-Modified", std::string_view(text, sizeof text));
     }
     if (response.byte_ranges) head->append("Accept-Ranges: bytes\r\n");
     if (!content_range.empty()) append_field(head, "Content-Range", content_range);
     // Caches must key on Accept-Encoding whenever the answer could have differed by it.
-    if (!body->gzip.empty() || !body->brotli.empty()) {
-      head->append("Vary: Accept-Encoding\r\n");
-    }
+    if (gzip_form || brotli_form) head->append("Vary: Accept-Encoding\r\n");
     if (!no_content && encoding != Encoding::kIdentity) {
       head->append(encoding == Encoding::kBrotli ? "Content-Encoding: br\r\n"
                                                  : "Content-Encoding: gzip\r\n");
@@ -328,7 +352,7 @@ std::string_view write_response_head(const site::Response& response, const Reque
     append_field(head, "Content-Security-Policy", response.content_security_policy);
   }
   for (const auto& [name, value] : response.headers) {
-    if (is_token(name) && is_safe_value(value) && !is_server_owned(name, body != nullptr)) {
+    if (is_token(name) && is_safe_value(value) && !is_server_owned(name, has_content)) {
       append_field(head, name, value);
     }
   }
@@ -336,6 +360,11 @@ std::string_view write_response_head(const site::Response& response, const Reque
   if (status_out != nullptr) *status_out = status;
   if (facts.head || no_content) return {};
   return payload;
+}
+
+std::string_view write_response_head(const site::Response& response, const RequestFacts& facts,
+                                     std::string_view date, std::string* head, int* status_out) {
+  return write_head(response, facts, date, head, status_out).bytes;
 }
 
 std::string_view reason_phrase(int status) {

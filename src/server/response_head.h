@@ -6,8 +6,9 @@
 // Example:
 //   RequestFacts facts{.accept_encoding = "gzip, br", .keep_alive = true};
 //   std::string head;
-//   std::string_view payload = write_response_head(response, facts, http_date_now(), &head);
-//   // send head, then payload (a view into response.body, which must stay alive)
+//   Payload payload = write_head(response, facts, http_date_now(), &head);
+//   // send head, then payload.bytes (a view into response.body, which must stay alive) or
+//   // payload.file_length bytes of response.file from payload.file_offset
 #pragma once
 
 #include <cstdint>
@@ -47,12 +48,28 @@ bool if_none_match_matches(const site::Body& body, std::string_view header);
 // quotes for the compressed forms, so each representation has its own strong validator.
 std::string representation_etag(const site::Body& body, Encoding encoding);
 
+// What to send after a response head: bytes of the response's Body, or a span of its file.
+// At most one of the two is not empty.
+struct Payload {
+  std::string_view bytes;    // A view into response.body's chosen form.
+  uint64_t file_offset = 0;  // The span of response.file to send, from file_offset on.
+  uint64_t file_length = 0;
+  uint64_t size() const { return bytes.size() + file_length; }
+};
+
 // Writes the status line and header fields of `response` into *head (cleared first; its
-// capacity is reused) and returns the payload to send after it: a view into
-// response.body's bytes (empty for HEAD, 304, 204 and bodiless responses). Answers 304 when
-// the response is a 200 with a body and the request's validators match. Handler headers that
-// would break framing (Content-Length, Transfer-Encoding, Connection, ...) or hold CR, LF or
-// NUL are dropped. `status_out`, when not null, receives the status sent. Thread-safe.
+// capacity is reused) and returns the payload to send after it: a view into response.body's
+// bytes, or for a response with a file (site::FileBody) instead, the span of it to send (the
+// whole file or the range asked for). Empty for HEAD, 304, 204, 416 and bodiless responses.
+// Answers 304 when the response is a 200 with a body or file and the request's validators
+// match. Handler headers that would break framing (Content-Length, Transfer-Encoding,
+// Connection, ...) or hold CR, LF or NUL are dropped. `status_out`, when not null, receives
+// the status sent. Thread-safe.
+Payload write_head(const site::Response& response, const RequestFacts& facts, std::string_view date,
+                   std::string* head, int* status_out = nullptr);
+
+// write_head() for callers that send responses with a Body only: the payload's bytes. For a
+// response with a file, the head announces the file's bytes, which this does not return.
 std::string_view write_response_head(const site::Response& response, const RequestFacts& facts,
                                      std::string_view date, std::string* head,
                                      int* status_out = nullptr);

@@ -281,5 +281,99 @@ TEST(ResponseHead, PagesIgnoreRangeAndValidatorsComeFirst) {
   EXPECT_EQ(status, 304);
 }
 
+// A large media file: the head announces the file, the payload is a span of it, never bytes.
+// The descriptor is not read here, so a closed one (-1) does.
+site::Response file_response() {
+  site::Response response;
+  response.file = std::make_shared<site::FileBody>(-1, 5'000'000'000, 1310500800, "\"f1\"");
+  response.content_type = "video/mp4";
+  response.byte_ranges = true;
+  return response;
+}
+
+TEST(ResponseHead, AFileIsAnnouncedWholeAndSentAsASpanOfIt) {
+  const site::Response response = file_response();
+  RequestFacts facts;
+  facts.accept_encoding = "gzip, br";  // A file has its identity form only.
+  std::string head;
+  int status = 0;
+  const Payload payload = write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_TRUE(payload.bytes.empty());
+  EXPECT_EQ(payload.file_offset, 0u);
+  EXPECT_EQ(payload.file_length, 5'000'000'000u);
+  EXPECT_NE(head.find("Content-Type: video/mp4\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Content-Length: 5000000000\r\n"), std::string::npos);
+  EXPECT_NE(head.find("ETag: \"f1\"\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Last-Modified: Tue, 12 Jul 2011 20:00:00 GMT\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Accept-Ranges: bytes\r\n"), std::string::npos);
+  EXPECT_EQ(head.find("Vary"), std::string::npos);
+  EXPECT_EQ(head.find("Content-Encoding"), std::string::npos);
+  // Callers that send bodies only get no bytes for it.
+  EXPECT_EQ(write_response_head(response, facts, kDate, &head), "");
+
+  facts.head = true;
+  const Payload none = write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(none.size(), 0u);
+  EXPECT_NE(head.find("Content-Length: 5000000000\r\n"), std::string::npos);
+}
+
+TEST(ResponseHead, AnswersARangeOfAFileWithItsSpanOnly) {
+  const site::Response response = file_response();
+  RequestFacts facts;
+  facts.range = "bytes=4000000000-4000000000";
+  std::string head;
+  int status = 0;
+  Payload payload = write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 206);
+  EXPECT_EQ(payload.file_offset, 4'000'000'000u);
+  EXPECT_EQ(payload.file_length, 1u);
+  EXPECT_NE(head.find("Content-Range: bytes 4000000000-4000000000/5000000000\r\n"),
+            std::string::npos);
+  EXPECT_NE(head.find("Content-Length: 1\r\n"), std::string::npos);
+
+  facts.range = "bytes=-100";
+  payload = write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(payload.file_offset, 4'999'999'900u);
+  EXPECT_EQ(payload.file_length, 100u);
+
+  facts.range = "bytes=5000000000-";
+  payload = write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 416);
+  EXPECT_EQ(payload.size(), 0u);
+  EXPECT_NE(head.find("Content-Range: bytes */5000000000\r\n"), std::string::npos);
+
+  // If-Range names the file by its tag or its date; anything else gets it whole.
+  facts.range = "bytes=0-0";
+  facts.if_range = "\"f1\"";
+  write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 206);
+  facts.if_range = "Tue, 12 Jul 2011 20:00:00 GMT";
+  write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 206);
+  facts.if_range = "\"f0\"";
+  payload = write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(payload.file_length, 5'000'000'000u);
+}
+
+TEST(ResponseHead, AFileTheClientHasIsNotSentAgain) {
+  const site::Response response = file_response();
+  RequestFacts facts;
+  std::string head;
+  int status = 0;
+  facts.if_none_match = "\"f0\", \"f1\"";
+  EXPECT_EQ(write_head(response, facts, kDate, &head, &status).size(), 0u);
+  EXPECT_EQ(status, 304);
+  EXPECT_NE(head.find("ETag: \"f1\"\r\n"), std::string::npos);
+  facts.if_none_match = "\"f1-gz\"";  // No compressed form exists.
+  write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 200);
+  facts.if_none_match = {};
+  facts.if_modified_since = "Tue, 12 Jul 2011 20:00:00 GMT";
+  write_head(response, facts, kDate, &head, &status);
+  EXPECT_EQ(status, 304);
+}
+
 }  // namespace
 }  // namespace reelpress::server

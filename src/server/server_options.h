@@ -73,6 +73,10 @@ struct ServerOptions {
   // the server. Written from every worker thread under the server's own lock, so nobody else
   // may write to it while the server runs.
   std::ostream* access_log = nullptr;
+  // Threads that send file bodies (large media, sendfile(2)) on a loop of their own, so that
+  // downloads drained as fast as the network goes do not keep the page loop's threads busy
+  // while pages wait behind them. 0: files are sent on the page loop.
+  int file_threads = 1;
 };
 
 }  // namespace reelpress::server

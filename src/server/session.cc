@@ -1,6 +1,9 @@
 #include "server/session.h"
 
+#include <fcntl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -8,6 +11,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -17,6 +21,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <iostream>
@@ -65,6 +70,13 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // again.
 constexpr std::string_view kRetryAfterSeconds = "10";
 
+// The most of a file one sendfile(2) call sends before the transfer lets the other work of
+// its loop have a turn. A reader that drains as fast as the loopback (or a fast network)
+// never fills its socket's buffer, so without a bound one large download would hold its
+// thread until the end, and every other download on that thread (every page, when files are
+// sent on the page loop) would wait.
+constexpr size_t kFilePiece = 256 * 1024;
+
 // The status to answer a request that could not be read, or 0 to drop the connection
 // without a word (the client left, timed out, or the server is stopping).
 int status_for_read_error(const beast::error_code& ec) {
@@ -80,6 +92,85 @@ int status_for_read_error(const beast::error_code& ec) {
 std::string_view field(const RequestMessage& message, http::field name) {
   auto it = message.find(name);
   return it == message.end() ? std::string_view() : std::string_view(it->value());
+}
+
+// A socket's descriptor on the files loop. The same executor type as the sessions' sockets,
+// so that one coroutine type serves both loops.
+using FileSocket = asio::posix::basic_stream_descriptor<Executor>;
+
+// What pump_file sends: `head`, then `length` bytes of file `in` from `offset`.
+struct FileSpan {
+  std::string_view head;
+  int in;
+  off_t offset;
+  uint64_t length;
+};
+
+// How many of the file's bytes went out, and why not all did.
+struct FileSent {
+  uint64_t bytes = 0;
+  beast::error_code error;
+};
+
+// Writes `span` to `out` (the session's socket, or a duplicate of its descriptor on the
+// files loop): the head, then the file straight from the file to the socket (sendfile(2): no
+// copy in this process), a piece at a time, waiting on `out`'s loop for room. The write
+// deadline of `connection` moves on with every piece, so a slow reader that keeps reading
+// gets the whole file and one that stops is cut (its socket shut down, which fails the next
+// call here) write_timeout later.
+template <class Out>
+Awaitable<FileSent> pump_file(Out& out, const FileSpan& span, Connection& connection,
+                              std::chrono::seconds write_timeout) {
+  FileSent result;
+  beast::error_code& ec = result.error;
+  const int fd = out.native_handle();
+  // The head with MSG_MORE, so that the kernel sends it with the file's first bytes rather
+  // than in a segment of its own (the socket has TCP_NODELAY).
+  for (std::string_view head = span.head; !head.empty();) {
+    const ssize_t n = ::send(fd, head.data(), head.size(), MSG_MORE | MSG_NOSIGNAL);
+    if (n >= 0) {
+      head.remove_prefix(static_cast<size_t>(n));
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      co_await out.async_wait(Out::wait_write, await_into(ec));
+      if (ec) co_return result;
+    } else if (errno != EINTR) {
+      ec = beast::error_code(errno, beast::system_category());
+      co_return result;
+    }
+  }
+  off_t position = span.offset;
+  while (result.bytes < span.length) {
+    const size_t piece =
+        static_cast<size_t>(std::min<uint64_t>(span.length - result.bytes, kFilePiece));
+    const ssize_t n = ::sendfile(fd, span.in, &position, piece);
+    if (n > 0) {
+      result.bytes += static_cast<uint64_t>(n);
+      connection.set_deadline(Clock::now() + write_timeout);
+      // The other transfers' (or on the page loop, connections') turn (see kFilePiece); this
+      // coroutine is queued behind them.
+      co_await asio::post(out.get_executor(), asio::use_awaitable_t<Executor>());
+    } else if (n == 0) {
+      // The file shrank since it was opened: the length announced cannot be kept, and only
+      // closing the connection tells the client its copy is incomplete.
+      ec = http::error::partial_message;
+      break;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      co_await out.async_wait(Out::wait_write, await_into(ec));
+      if (ec) break;
+    } else if (errno != EINTR) {
+      ec = beast::error_code(errno, beast::system_category());
+      break;
+    }
+  }
+  co_return result;
+}
+
+// pump_file on the files loop, owning `out` there: the duplicate is closed on that loop when
+// the transfer ends, and with it if the loop goes down first. (On the heap: Asio 1.18's
+// descriptors of a given executor type cannot be moved.)
+Awaitable<FileSent> send_file_from(std::unique_ptr<FileSocket> out, FileSpan span,
+                                   Connection& connection, std::chrono::seconds write_timeout) {
+  co_return co_await pump_file(*out, span, connection, write_timeout);
 }
 
 class Session final : public Connection {
@@ -120,9 +211,17 @@ class Session final : public Connection {
   // form post waiting for the store's writer): this coroutine sleeps meanwhile, the worker
   // serves its other connections, and the answer is posted back to it.
   Awaitable<site::Response> reply_later(const RequestMessage& message);
-  // Writes `response` (head, then payload straight from the shared body) and logs it.
+  // Writes `response` (head, then payload straight from the shared body or its file) and logs
+  // it with the payload's bytes sent.
   Awaitable<bool> send(const site::Response& response, const RequestFacts& facts,
                        std::string_view method, std::string_view target, Clock::time_point started);
+  // Writes head_, then `payload`'s span of `file` (see pump_file), on the files loop when the
+  // server has one. Returns how many of the file's bytes were sent; `ec` says why not all were.
+  Awaitable<uint64_t> send_file(const site::FileBody& file, const Payload& payload,
+                                beast::error_code& ec);
+  // A duplicate of the socket's descriptor on the files loop, which it owns: the transfer
+  // there waits for room on it, and closing it leaves the socket to the session.
+  std::unique_ptr<FileSocket> duplicate_for_files(beast::error_code& ec);
   Awaitable<void> shut_down(bool linger);
   site::Response error_response(int status);
   // error_response, with Retry-After on a 503.
@@ -438,17 +537,66 @@ Awaitable<bool> Session::send(const site::Response& response, const RequestFacts
                               std::string_view method, std::string_view target,
                               Clock::time_point started) {
   int status = 0;
-  std::string_view payload = write_response_head(response, facts, http_date_now(), &head_, &status);
-  // One gathered write: the head from our buffer, the payload straight from the shared
-  // Body, which `response` keeps alive until the write completes. No page byte is copied.
-  std::array<asio::const_buffer, 2> buffers = {asio::const_buffer(head_.data(), head_.size()),
-                                               asio::const_buffer(payload.data(), payload.size())};
+  const Payload payload = write_head(response, facts, http_date_now(), &head_, &status);
   set_deadline(Clock::now() + context_.options.write_timeout);
   beast::error_code ec;
+  if (payload.file_length != 0) {
+    const uint64_t sent = co_await send_file(*response.file, payload, ec);
+    context_.access_log.record(method, target, status, sent, Clock::now() - started);
+    co_return !ec;
+  }
+  // One gathered write: the head from our buffer, the payload straight from the shared
+  // Body, which `response` keeps alive until the write completes. No page byte is copied.
+  std::array<asio::const_buffer, 2> buffers = {
+      asio::const_buffer(head_.data(), head_.size()),
+      asio::const_buffer(payload.bytes.data(), payload.bytes.size())};
   co_await asio::async_write(socket_, buffers, await_into(ec));
-  context_.access_log.record(method, target, status, ec ? 0 : payload.size(),
+  context_.access_log.record(method, target, status, ec ? 0 : payload.bytes.size(),
                              Clock::now() - started);
   co_return !ec;
+}
+
+Awaitable<uint64_t> Session::send_file(const site::FileBody& file, const Payload& payload,
+                                       beast::error_code& ec) {
+  // Asio keeps its sockets non-blocking underneath; saying so lets us call the kernel directly
+  // and wait for room through a loop when it says EAGAIN. The flag belongs to the socket, so
+  // a duplicate of its descriptor has it too.
+  if (!socket_.native_non_blocking()) {
+    socket_.native_non_blocking(true, ec);
+    if (ec) co_return 0;
+  }
+  const FileSpan span{head_, file.fd(), static_cast<off_t>(payload.file_offset),
+                      payload.file_length};
+  FileSent sent;
+  if (context_.files == nullptr) {
+    sent = co_await pump_file(socket_, span, *this, context_.options.write_timeout);
+  } else if (std::unique_ptr<FileSocket> out = duplicate_for_files(ec); out) {
+    // This coroutine sleeps meanwhile, as for a form post; the connection stays registered
+    // with the worker, whose sweep cuts it (shutdown(2) of the socket, which the duplicate
+    // shares) when the write deadline passes or the server stops.
+    sent = co_await asio::co_spawn(
+        context_.files->get_executor(),
+        send_file_from(std::move(out), span, *this, context_.options.write_timeout),
+        asio::use_awaitable_t<Executor>());
+  }
+  if (sent.error) ec = sent.error;
+  if (ec && timed_out()) ec = beast::error::timeout;
+  co_return sent.bytes;
+}
+
+std::unique_ptr<FileSocket> Session::duplicate_for_files(beast::error_code& ec) {
+  const int fd = ::fcntl(socket_.native_handle(), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    ec = beast::error_code(errno, beast::system_category());
+    return nullptr;
+  }
+  auto out = std::make_unique<FileSocket>(context_.files->get_executor());
+  out->assign(fd, ec);
+  if (ec) {
+    ::close(fd);
+    return nullptr;
+  }
+  return out;
 }
 
 Awaitable<void> Session::shut_down(bool linger) {

@@ -41,6 +41,9 @@ struct SessionContext {
   // Set by HttpServer::stop() on the calling thread, before the workers hear of it, so a
   // response being prepared right then already says "Connection: close".
   std::atomic<bool> stop_requested{false};
+  // Where file bodies are sent (ServerOptions::file_threads), so that a download drained as
+  // fast as it comes keeps its own thread busy and not the loop's; null: on the loop itself.
+  boost::asio::io_context* files = nullptr;
 };
 
 // A live connection, as the worker sees it: something with a deadline that can be cut.
@@ -60,7 +63,8 @@ class Connection {
   // The worker cuts the connection soon after `deadline` passes (within
   // Worker::kSweepInterval) and timed_out() turns true. Setting a deadline is a relaxed
   // store, not a timer operation, so a session can move it for every phase of every request
-  // for free.
+  // for free; any thread may (a file transfer renews it from the files thread, see
+  // SessionContext::files).
   void set_deadline(Clock::time_point deadline) {
     deadline_.store(deadline.time_since_epoch().count(), std::memory_order_relaxed);
   }

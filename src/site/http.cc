@@ -1,5 +1,9 @@
 #include "site/http.h"
 
+#include <unistd.h>
+
+#include <utility>
+
 #include "util/compress.h"
 #include "util/hash.h"
 #include "util/wait_for.h"
@@ -34,6 +38,13 @@ std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_
   }
   body->identity = std::move(identity);
   return body;
+}
+
+FileBody::FileBody(int fd, std::uint64_t size, util::UnixTime last_modified, std::string etag)
+    : fd_(fd), size_(size), last_modified_(last_modified), etag_(std::move(etag)) {}
+
+FileBody::~FileBody() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Response wait_for_reply(const std::function<void(Reply)>& start) {

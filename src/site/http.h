@@ -4,6 +4,7 @@
 // what the page is.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -54,6 +55,35 @@ std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_
 // nothing from elsewhere, and imported bodies are sanitized.
 inline constexpr std::string_view kFramedBySiteOnly = "frame-ancestors 'self'";
 
+// A response body sent from an open file instead of memory: media files too large to keep,
+// which are never read whole. The server sends the span a request needs straight from the
+// descriptor (sendfile), so an answer holds no copy of the file, whatever its size and however
+// slowly the client reads. Owns the descriptor (closed with the last reference) and is shared
+// by every response that sends it: reads name their offset, so senders never disturb one
+// another. The file is sent as it is: no compressed forms.
+class FileBody {
+ public:
+  // Takes `fd`, an open regular file of `size` bytes; `etag` is its strong validator, quoted,
+  // and `last_modified` 0 when unknown.
+  FileBody(int fd, std::uint64_t size, util::UnixTime last_modified, std::string etag);
+  ~FileBody();
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+
+  int fd() const { return fd_; }
+  // The size when opened. A file that shrinks while it is sent ends that answer early: the
+  // server then closes the connection, as the length it announced cannot be kept.
+  std::uint64_t size() const { return size_; }
+  util::UnixTime last_modified() const { return last_modified_; }
+  const std::string& etag() const { return etag_; }
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+  util::UnixTime last_modified_;
+  std::string etag_;
+};
+
 struct Response {
   int status = 200;
   // A view, so that sending a cached page allocates nothing: it must name a string that
@@ -66,6 +96,9 @@ struct Response {
   // admin's, an SVG's sandbox).
   std::string_view content_security_policy = kFramedBySiteOnly;
   std::shared_ptr<const Body> body;  // May be null for an empty body (301, 304, 204).
+  // Set instead of body for a file sent from disk (large media files); ignored when body is
+  // set. The page cache keeps only responses with a body.
+  std::shared_ptr<const FileBody> file;
   // Whether a Range request may get part of the body (206): media files, whose players and
   // download managers ask for parts. Pages leave it off and always answer whole (RFC 9110
   // lets a server ignore Range).

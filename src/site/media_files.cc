@@ -11,12 +11,14 @@
 #include <string>
 #include <utility>
 
+#include "util/hash.h"
 #include "util/text.h"
 
 namespace reelpress::site {
 namespace {
 
-// Files above this are sent but not kept in the cache: one would push out everything else.
+// Files above this fraction of the cache are not kept, and not read either: the server sends
+// them from the file. One would push out everything else.
 constexpr std::size_t kMaxCachedFraction = 8;
 
 struct TypeRule {
@@ -77,35 +79,32 @@ std::string_view extension_of(std::string_view name) {
   return name.substr(dot + 1);
 }
 
-// The bytes of the regular file at `path`, or nullopt (missing, not regular, unreadable).
-struct FileData {
-  std::string bytes;
-  struct stat info;
-};
-
-std::optional<FileData> read_regular_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return std::nullopt;
-  FileData data;
-  if (::fstat(fd, &data.info) != 0 || !S_ISREG(data.info.st_mode)) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  data.bytes.resize(static_cast<std::size_t>(data.info.st_size));
+// The first `size` bytes of the open file `fd` (fewer if it shrank while we read).
+std::string read_bytes(int fd, std::size_t size) {
+  std::string bytes(size, '\0');
   std::size_t done = 0;
-  while (done < data.bytes.size()) {
-    const ssize_t n = ::read(fd, data.bytes.data() + done, data.bytes.size() - done);
+  while (done < bytes.size()) {
+    const ssize_t n =
+        ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // Error, or the file shrank while we read: send what it holds now.
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
-  data.bytes.resize(done);
-  return data;
+  bytes.resize(done);
+  return bytes;
 }
 
 std::int64_t nanoseconds(const struct timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// A strong validator for a file sent from disk, made from what identifies its content without
+// reading it: the inode, the size and the modification time to the nanosecond. A file
+// replaced (new inode), rewritten or resized gets a new one.
+std::string file_etag(const struct stat& info) {
+  return "\"" + util::to_hex(static_cast<std::uint64_t>(info.st_ino)) + "-" +
+         util::to_hex(static_cast<std::uint64_t>(info.st_size)) + "-" +
+         util::to_hex(static_cast<std::uint64_t>(nanoseconds(info.st_mtim))) + "\"";
 }
 
 }  // namespace
@@ -151,27 +150,41 @@ std::optional<Response> MediaFiles::serve(std::string_view relative_path) const 
 
   struct stat info {};
   if (::stat(resolved, &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+  Response response;
   std::shared_ptr<const Cached> cached = cache_.find(relative_path);
-  if (!cached || cached->modified_ns != nanoseconds(info.st_mtim) || cached->size != info.st_size ||
-      cached->inode != info.st_ino) {
-    auto data = read_regular_file(resolved);
-    if (!data) return std::nullopt;
-    auto fresh = std::make_shared<Cached>();
-    fresh->modified_ns = nanoseconds(data->info.st_mtim);
-    fresh->size = data->info.st_size;
-    fresh->inode = data->info.st_ino;
-    const std::size_t bytes = data->bytes.size();
-    fresh->body = make_body(std::move(data->bytes), data->info.st_mtim.tv_sec, false);
-    cached = fresh;
-    if (bytes <= max_cached_file_bytes_) {
-      cache_.insert(std::string(relative_path), std::move(fresh), bytes);
+  if (cached && cached->modified_ns == nanoseconds(info.st_mtim) && cached->size == info.st_size &&
+      cached->inode == info.st_ino) {
+    response.body = cached->body;
+  } else {
+    const int fd = ::open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return std::nullopt;
+    // What was opened decides, not what was stat'ed a moment before: it may have been replaced.
+    struct stat opened {};
+    if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
+      ::close(fd);
+      return std::nullopt;
+    }
+    const auto size = static_cast<std::uint64_t>(opened.st_size);
+    if (size > max_cached_file_bytes_) {
+      // Sent from the file by the server, a piece at a time: never read here.
+      response.file =
+          std::make_shared<const FileBody>(fd, size, opened.st_mtim.tv_sec, file_etag(opened));
+    } else {
+      std::string bytes = read_bytes(fd, static_cast<std::size_t>(size));
+      ::close(fd);
+      auto fresh = std::make_shared<Cached>();
+      fresh->modified_ns = nanoseconds(opened.st_mtim);
+      fresh->size = opened.st_size;
+      fresh->inode = opened.st_ino;
+      const std::size_t kept = bytes.size();
+      fresh->body = make_body(std::move(bytes), opened.st_mtim.tv_sec, false);
+      response.body = fresh->body;
+      cache_.insert(std::string(relative_path), std::move(fresh), kept);
     }
   }
 
   const Type type = type_for(relative_path);
-  Response response;
   response.content_type = type.content_type;
-  response.body = cached->body;
   response.byte_ranges = true;
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.cache_control = "public, max-age=86400";

@@ -10,13 +10,16 @@
 //     uploads folder) is sent as application/octet-stream with "Content-Disposition:
 //     attachment", so it is never rendered in the site's origin. SVG, which can carry script,
 //     is sent with a Content-Security-Policy that forbids script and sandboxes it.
-//   - Byte ranges (Response::byte_ranges), a strong ETag from the file's size and time, and
-//     Last-Modified: the server answers Range, If-Range and conditional requests from them.
+//   - Byte ranges (Response::byte_ranges), a strong ETag and Last-Modified: the server answers
+//     Range, If-Range and conditional requests from them.
 //
-// Files are read whole and kept in a byte-bounded LRU cache, checked against the file's size,
-// inode and modification time on every request (one stat), so a replaced file is served at
-// once. A file larger than an eighth of the cache is read for each request and not kept: this
-// suits stills, audio and documents; long videos belong on a video host.
+// Files up to an eighth of the cache (stills, posters, audio, documents) are read whole and
+// kept in a byte-bounded LRU cache, checked against the file's size, inode and modification
+// time on every request (one stat), so a replaced file is served at once; their ETag is a hash
+// of their bytes. Larger files (whole episodes) are never read here: the response carries the
+// open file (Response::file), whose ETag is made of its inode, size and modification time, and
+// the server sends from it only the bytes a request asks for, a piece at a time. So memory
+// per request does not grow with the file, and a Range or HEAD costs one open.
 //
 // Thread-safe: serve() may be called from every server thread at once.
 #pragma once
@@ -38,7 +41,8 @@ class MediaFiles {
   MediaFiles(std::filesystem::path root, std::size_t cache_bytes);
 
   // The 200 response for the file at `relative_path` ("2011/07/still.jpg", percent-decoded),
-  // or nullopt when there is no such file a reader may fetch.
+  // or nullopt when there is no such file a reader may fetch. Its payload is in `body` for a
+  // file up to an eighth of the cache, in `file` for a larger one.
   std::optional<Response> serve(std::string_view relative_path) const;
 
   // The Content-Type sent for a file name, and whether it may be shown inline.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -142,13 +143,33 @@ TEST_F(MediaFilesTest, NothingOutsideTheFolderNorWhatIsNotAFile) {
   EXPECT_FALSE(no_folder.serve("a.jpg"));
 }
 
-TEST_F(MediaFilesTest, LargeFilesAreServedButNotKept) {
+TEST_F(MediaFilesTest, LargeFilesAreSentFromTheFileNeverRead) {
   write(media() / "big.pdf", std::string(4096, 'x'));
+  write(media() / "small.pdf", std::string(1024, 'y'));
   MediaFiles files(media(), 8 * 1024);  // Files above 1 KiB are not kept.
-  auto first = files.serve("big.pdf");
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->body->identity.size(), 4096u);
-  EXPECT_NE(files.serve("big.pdf")->body, first->body);
+  auto big = files.serve("big.pdf");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->body, nullptr);
+  ASSERT_NE(big->file, nullptr);
+  EXPECT_EQ(big->file->size(), 4096u);
+  EXPECT_NE(big->file->last_modified(), 0);
+  EXPECT_TRUE(big->byte_ranges);
+  EXPECT_EQ(big->content_type, "application/pdf");
+  EXPECT_EQ(header(*big, "X-Content-Type-Options"), "nosniff");
+  char bytes[4];
+  ASSERT_EQ(::pread(big->file->fd(), bytes, sizeof bytes, 4092), 4);
+  EXPECT_EQ(std::string(bytes, 4), "xxxx");
+  // The same file keeps its tag; a replaced one gets another.
+  const std::string etag = big->file->etag();
+  EXPECT_EQ(files.serve("big.pdf")->file->etag(), etag);
+  write(media() / "new.pdf", std::string(4096, 'z'));
+  fs::rename(media() / "new.pdf", media() / "big.pdf");
+  EXPECT_NE(files.serve("big.pdf")->file->etag(), etag);
+  // At the limit, a file is still read and kept.
+  auto small = files.serve("small.pdf");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->file, nullptr);
+  EXPECT_EQ(files.serve("small.pdf")->body, small->body);
 }
 
 }  // namespace

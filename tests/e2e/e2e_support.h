@@ -46,7 +46,7 @@ class Server {
   explicit Server(const std::filesystem::path& site, std::vector<std::string> extra_args = {});
   ~Server();
   int port() const { return port_; }
-  // The serving process, for reading its /proc entries.
+  // The server's process id, for reading its /proc entries; -1 once it has stopped.
   pid_t pid() const { return pid_; }
   // Everything the server wrote so far (access log and errors).
   std::string log() const;
