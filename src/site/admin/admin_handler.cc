@@ -902,7 +902,9 @@ Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> exis
     entry.status = EntryStatus::kScheduled;
   }
   entry.modified_at = now;
-  render::render_bodies(entry);
+  if (auto rendered = render::render_bodies(entry); !rendered) {
+    errors.push_back(rendered.error().message);
+  }
 
   if (form.value("action") == "preview") {
     if (!errors.empty()) return entry_form(call, entry, 400, errors, "");
@@ -1006,7 +1008,9 @@ Response AdminHandler::revision(Call& call, Id revision_id) {
     if (restored.status == EntryStatus::kPublished && restored.published_at > clock_.now()) {
       restored.status = EntryStatus::kScheduled;
     }
-    render::render_bodies(restored);
+    if (auto rendered = render::render_bodies(restored); !rendered) {
+      return message(&call, 400, "The revision could not be restored", {rendered.error().message});
+    }
     auto id = store_entry(call, restored, current.value());
     if (!id) return message(&call, 500, "The revision could not be restored", {id.error().message});
     return see_other(edit_url + "?saved=restored");
