@@ -1060,6 +1060,26 @@ util::Error nesting_error(bool formatting) {
                        limit + " levels."};
 }
 
+// The full path of sanitize_html_checked, for markup the scan let through (see below).
+std::string sanitize_parsed(std::string_view html, const SanitizerOptions& options,
+                            bool* too_deep) {
+  bool settled = false;
+  std::string current = sanitize_once(html, options, &settled, too_deep);
+  if (*too_deep) return {};
+  // sanitize_once is a pure function: input that comes back unchanged is already a fixed
+  // point, and most stored bodies (already sanitized once, or plain) are.
+  if (settled || current == html) return current;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    std::string next = sanitize_once(current, options, nullptr, too_deep);
+    if (*too_deep) return {};
+    if (next == current) return current;
+    current = std::move(next);
+  }
+  std::string text = text_only(current);
+  if (sanitize_once(text, options) == text) return text;
+  return {};
+}
+
 }  // namespace
 
 // Why more than one pass: filtering a parsed tree can produce a tree that the HTML parser
@@ -1083,21 +1103,17 @@ util::Result<std::string> sanitize_html_checked(std::string_view html,
   if (options.fast_path) {
     if (auto simple = read_simple_markup(html, options)) return std::move(*simple);
   }
-  bool settled = false;
   bool too_deep = false;
-  std::string current = sanitize_once(html, options, &settled, &too_deep);
+  std::string sanitized = sanitize_parsed(html, options, &too_deep);
+  // The parser nests deeper than the markup says where it implies elements (<tbody>) or
+  // re-opens formatting ones, so the result is scanned too: what is returned must pass the
+  // scan again, or sanitizing it again would refuse it.
   if (too_deep) return util::fail(nesting_error(false));
-  // sanitize_once is a pure function: input that comes back unchanged is already a fixed
-  // point, and most stored bodies (already sanitized once, or plain) are.
-  if (settled || current == html) return current;
-  for (int pass = 0; pass < kMaxPasses; ++pass) {
-    std::string next = sanitize_once(current, options);
-    if (next == current) return current;
-    current = std::move(next);
+  if (const NestingScan again = scan_html_nesting(sanitized, kMaxHtmlNesting);
+      !again.within_limit) {
+    return util::fail(nesting_error(again.formatting));
   }
-  std::string text = text_only(current);
-  if (sanitize_once(text, options) == text) return text;
-  return std::string();
+  return sanitized;
 }
 
 std::string sanitize_html(std::string_view html, const SanitizerOptions& options) {
