@@ -3,8 +3,8 @@
 # second, sustained and durable, while reads of an entry page keep their speed.
 #
 # Builds the release binary (`make build`), serves a fresh demo site with the per-client rate
-# limit off ([comments] rate_per_minute = 0: every post comes from 127.0.0.1), fetches an
-# entry's comment form, and then:
+# limit and the hourly bound off ([comments] rate_per_minute = 0, pending_per_hour = 0: every
+# post comes from 127.0.0.1), fetches an entry's comment form, and then:
 #   1. reads alone: wrk GETs the entry page for DURATION seconds;
 #   2. reads and writes together: wrk POSTs the form (a valid token, every body different,
 #      bench/comments_post.lua) as fast as it is answered while another wrk GETs the page;
@@ -84,6 +84,7 @@ build_release
 site="$work/site"
 "$binary" init "$site" --demo >/dev/null
 sed -i 's/^rate_per_minute = .*/rate_per_minute = 0/' "$site/site.toml"
+sed -i 's/^pending_per_hour = .*/pending_per_hour = 0/' "$site/site.toml"
 min_fill=$(sed -n 's/^min_fill_seconds = //p' "$site/site.toml")
 
 start_server "$site" "${THREADS:-}"

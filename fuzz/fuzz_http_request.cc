@@ -1,8 +1,10 @@
 // Feeds raw bytes to everything the server does with a request before the handler sees it:
 // Beast's parser (over the same header arena and limits as a session, fed in pieces as a
-// socket would), convert_request, and the response head built from the request's
-// Accept-Encoding, If-None-Match and If-Modified-Since. Pipelined requests in one input are
-// all parsed.
+// socket would, the header alone first), the framing check (check_framing), convert_request,
+// and the response head built from the request's Accept-Encoding, If-None-Match and
+// If-Modified-Since. Pipelined requests in one input are all parsed. The dictionary holds the
+// framings smugglers try.
+// Run: ./fuzz_http_request -dict=fuzz/http.dict -max_total_time=60 corpus/
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cstddef>
@@ -46,10 +48,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                  std::make_tuple(server::RequestAllocator(&arena)));
     parser.header_limit(16 * 1024);
     parser.body_limit(64 * 1024);
+    parser.eager(false);
     boost::beast::error_code ec;
     size_t available = std::min(chunk, input.size());
+    bool checked = false;
     while (!parser.is_done()) {
       size_t used = parser.put(boost::asio::buffer(input.data(), available), ec);
+      if (!checked && parser.is_header_done()) {
+        checked = true;
+        // As in the session: refused framing closes the connection, nothing more is read.
+        if (server::check_framing(parser, input.substr(0, used)) != 0) return 0;
+        parser.eager(true);
+      }
       input.remove_prefix(used);
       available -= used;
       if (ec == http::error::need_more) ec = {};

@@ -161,7 +161,7 @@ TEST(ExportWarc, AFullDiskLeavesNoFile) {
   std::filesystem::create_symlink("/dev/full", dir.path() / "site.warc.gz.part");
   auto summary = export_warc(site, {"/"}, options);
   ASSERT_FALSE(summary);
-  EXPECT_EQ(summary.error().code, util::ErrorCode::kIo);
+  EXPECT_EQ(summary.error().code, util::ErrorCode::kNoSpace);
   EXPECT_NE(summary.error().message.find("No space left on device"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(options.out));
   EXPECT_FALSE(std::filesystem::is_symlink(dir.path() / "site.warc.gz.part"));

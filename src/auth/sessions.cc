@@ -106,7 +106,13 @@ util::Result<SignInOutcome> Sessions::sign_in(const SignInAttempt& attempt) {
   return in;
 }
 
-util::Result<ActiveSession> Sessions::resume(std::string_view token) {
+util::Result<ActiveSession> Sessions::resume(std::string_view token) { return find(token, true); }
+
+util::Result<ActiveSession> Sessions::peek(std::string_view token) const {
+  return find(token, false);
+}
+
+util::Result<ActiveSession> Sessions::find(std::string_view token, bool write) const {
   if (token.empty() || token.size() > 128) return fail(ErrorCode::kNotFound, "no session");
   const std::string hash = token_hash(token);
   auto session = store_.session_by_hash(hash);
@@ -114,12 +120,14 @@ util::Result<ActiveSession> Sessions::resume(std::string_view token) {
   const util::UnixTime now = clock_.now();
   if (now - session->last_seen >= policy_.idle_seconds ||
       now - session->created_at >= policy_.absolute_seconds) {
-    if (auto s = store_.remove_session(hash); !s) return fail(s.error());
+    if (write) {
+      if (auto s = store_.remove_session(hash); !s) return fail(s.error());
+    }
     return fail(ErrorCode::kNotFound, "the session expired");
   }
   auto user = store_.user_by_id(session->user_id);
   if (!user) return fail(std::move(user.error()));
-  if (now - session->last_seen >= policy_.touch_every_seconds) {
+  if (write && now - session->last_seen >= policy_.touch_every_seconds) {
     session->last_seen = now;
     if (auto s = store_.save_session(*session); !s) return fail(s.error());
   }

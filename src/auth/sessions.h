@@ -87,6 +87,11 @@ class Sessions {
   // signed out, idle too long or too old (an expired session is deleted when seen).
   util::Result<ActiveSession> resume(std::string_view token);
 
+  // The live session a token names, as resume() finds it, but read only: last_seen is not
+  // moved and an expired session is not deleted. For checks that must never wait for the
+  // store's writer (the server asks, on its event loop, who may send a large body).
+  util::Result<ActiveSession> peek(std::string_view token) const;
+
   // Ends the session of this token, if any.
   util::Status sign_out(std::string_view token);
 
@@ -99,6 +104,9 @@ class Sessions {
   const SessionPolicy& policy() const { return policy_; }
 
  private:
+  // resume() when `write`, peek() otherwise.
+  util::Result<ActiveSession> find(std::string_view token, bool write) const;
+
   store::Store& store_;
   const util::Clock& clock_;
   const SessionPolicy policy_;

@@ -113,6 +113,22 @@ TEST_F(SessionsTest, IdleSessionsDieAfterThirtyMinutes) {
   EXPECT_FALSE(store_->session_by_hash(token_hash(in->token)));  // Deleted when seen.
 }
 
+TEST_F(SessionsTest, PeekFindsTheLiveSessionWithoutWriting) {
+  Sessions sessions(*store_, clock_);
+  auto in = std::make_optional(signed_in(sign_in(sessions, "ana", kPassword)));
+  clock_.advance(20 * 60);
+  auto peeked = sessions.peek(in->token);
+  ASSERT_TRUE(peeked) << peeked.error().message;
+  EXPECT_EQ(peeked->user.login, "ana");
+  // last_seen did not move: ten more minutes and the session is idle too long.
+  EXPECT_EQ(store_->session_by_hash(token_hash(in->token))->last_seen, kStart);
+  clock_.advance(10 * 60);
+  EXPECT_FALSE(sessions.peek(in->token));
+  EXPECT_TRUE(store_->session_by_hash(token_hash(in->token)));  // Not deleted by a peek.
+  EXPECT_FALSE(sessions.peek("unknown"));
+  EXPECT_FALSE(sessions.peek(""));
+}
+
 TEST_F(SessionsTest, SessionsDieTwelveHoursAfterSignInWhateverTheActivity) {
   Sessions sessions(*store_, clock_);
   auto in = std::make_optional(signed_in(sign_in(sessions, "ana", kPassword)));

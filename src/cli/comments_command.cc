@@ -84,6 +84,11 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+// A field as a moderator must see it: on one line, with the characters that would not show
+// as themselves (controls, which could also drive the terminal; bidirectional overrides;
+// zero-width characters) named, e.g. "<U+202E>".
+std::string shown(std::string_view text) { return one_line(util::reveal_hidden_characters(text)); }
+
 int run_list(store::Store& store, const CommentsOptions& options) {
   std::vector<ModerationStatus> statuses;
   if (options.status == "all") {
@@ -145,8 +150,8 @@ int run_list(store::Store& store, const CommentsOptions& options) {
     std::cout << column(r.id.organization ? "suggestion" : "comment", 11) << column(r.id.text(), 8)
               << column(content::to_string(r.status), 9) << column(std::to_string(r.entry_id), 7)
               << column(util::format_iso_time(r.created_at), 22)
-              << column(one_line(r.author.empty() ? "(no name)" : r.author), 21)
-              << column(one_line(r.text), 60, false) << "\n";
+              << column(shown(r.author.empty() ? "(no name)" : r.author), 21)
+              << column(shown(r.text), 60, false) << "\n";
   }
   if (options.status == "all") {
     std::cout << pending << (more ? "+" : "") << " pending.";
@@ -176,11 +181,14 @@ int run_show(OpenSite& site, const SubmissionId& id) {
     std::cout << "Comment " << id.text() << " (" << content::to_string(c->status) << ")\n"
               << "Entry:    " << entry_line(site, c->entry_id) << "\n";
     if (c->parent_id) std::cout << "Reply to: c" << *c->parent_id << "\n";
-    std::cout << "Author:   " << (c->author_name.empty() ? "(no name)" : c->author_name) << "\n"
-              << "Email:    " << (c->author_email.empty() ? "(none)" : c->author_email) << "\n";
-    if (!c->author_url.empty()) std::cout << "Website:  " << c->author_url << "\n";
+    std::cout << "Author:   " << shown(c->author_name.empty() ? "(no name)" : c->author_name)
+              << "\n"
+              << "Email:    " << shown(c->author_email.empty() ? "(none)" : c->author_email)
+              << "\n";
+    if (!c->author_url.empty()) std::cout << "Website:  " << shown(c->author_url) << "\n";
     std::cout << "Date:     " << util::format_iso_time(c->created_at) << "\n\n"
-              << render::html_to_text(c->body_html, std::string::npos) << "\n";
+              << util::reveal_hidden_characters(render::comment_to_plain_text(c->body_html))
+              << "\n";
     return 0;
   }
   auto o = site.store->organization_by_id(id.id);
@@ -190,11 +198,11 @@ int run_show(OpenSite& site, const SubmissionId& id) {
   if (o->suggested_for_entry_id) {
     std::cout << "Entry:    " << entry_line(site, *o->suggested_for_entry_id) << "\n";
   }
-  std::cout << "Name:     " << o->name << "\n"
-            << "Website:  " << (o->url.empty() ? "(none)" : o->url) << "\n"
-            << "Region:   " << (o->region.empty() ? "(none)" : o->region) << "\n"
+  std::cout << "Name:     " << shown(o->name) << "\n"
+            << "Website:  " << shown(o->url.empty() ? "(none)" : o->url) << "\n"
+            << "Region:   " << shown(o->region.empty() ? "(none)" : o->region) << "\n"
             << "Date:     " << util::format_iso_time(o->created_at) << "\n\n"
-            << o->description << "\n";
+            << util::reveal_hidden_characters(o->description) << "\n";
   return 0;
 }
 
@@ -278,7 +286,10 @@ int run_edit(OpenSite& site, const SubmissionId& id, const CommentsOptions& opti
       if (util::trim(text).empty()) {
         return report(util::Error{ErrorCode::kInvalidArgument, "The text is empty"});
       }
-      c->body_html = render::plain_text_to_html(text);
+      // The text as `show` prints it (without hidden characters) changes nothing.
+      if (text != render::comment_to_plain_text(c->body_html)) {
+        c->body_html = render::plain_text_to_html(text);
+      }
     }
     if (auto saved = site.store->save_comment(*c); !saved) return report(saved.error());
     std::cout << "Edited comment " << id.text() << " on entry " << c->entry_id << " ("

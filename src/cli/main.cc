@@ -72,10 +72,15 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
   }
   if (threads > 0) options.threads = threads;
   options.request_timeout = std::chrono::seconds(request_timeout);
+  // A post that cannot start within the time a client may take to send it is answered 503.
+  options.form_wait_timeout = options.request_timeout;
   if (access_log) options.access_log = &std::cout;
 
   auto site = open_site(dir);
   if (!site) return report(site.error());
+  // Read once: the server's settings do not follow site.toml's reloads.
+  options.trusted_proxies = site->settings.trusted_proxies;
+  options.client_address_header = site->settings.client_address_header;
   auto theme = render::Theme::load(site->dir.theme_path());
   if (!theme) return report(theme.error());
   site::SiteHandler::Options handler_options;
@@ -90,7 +95,6 @@ int run_serve(const std::string& dir, const std::string& listen, int threads, in
                                                  util::SystemClock::instance(), admin_options);
   if (!admin) return report(admin.error());
 
-  options.upload_path = std::string(site::admin::AdminHandler::kUploadPath);
   server::HttpServer server(**admin, options);
   if (auto s = server.start(); !s) return report(s.error());
   const int loop_threads = std::max(1, options.threads);
@@ -183,7 +187,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   serve
       ->add_option("--request-timeout", request_timeout,
-                   "Seconds a client may take to send a whole request")
+                   "Seconds a client may take to send a whole request (an upload: 300), and "
+                   "a post may wait for a form thread")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   serve->add_flag("--quiet", quiet, "Write no access log");

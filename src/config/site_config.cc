@@ -1,5 +1,10 @@
 #include "config/site_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <iterator>
 #include <sstream>
 #include <toml.hpp>
 
@@ -93,6 +98,15 @@ class Reader {
   std::string error_;
 };
 
+// The headers a trusted proxy may name the client in, as SiteSettings spells them.
+constexpr std::string_view kClientAddressHeaders[] = {"X-Forwarded-For", "X-Real-IP"};
+
+bool is_ip_address(const std::string& text) {
+  unsigned char bytes[sizeof(in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), bytes) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), bytes) == 1;
+}
+
 }  // namespace
 
 util::Result<SiteSettings> parse_site_settings(std::string_view text, const std::string& filename) {
@@ -129,8 +143,8 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   std::int64_t comments_per_page = s.comments_per_page, thread_depth = s.comment_thread_depth,
                close_after_days = s.comments_close_after_days,
                min_fill = s.comment_min_fill_seconds, max_links = s.comment_max_links,
-               rate = s.comment_rate_per_minute, form_ttl = s.form_page_ttl_seconds,
-               token_hours = s.form_token_hours;
+               rate = s.comment_rate_per_minute, pending = s.pending_per_hour,
+               form_ttl = s.form_page_ttl_seconds, token_hours = s.form_token_hours;
   r.read("comments", "per_page", comments_per_page);
   r.read("comments", "thread_depth", thread_depth);
   r.read("comments", "close_after_days", close_after_days);
@@ -140,6 +154,7 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   r.read("comments", "spam_words", s.comment_spam_words);
   r.read("comments", "hold_words", s.comment_hold_words);
   r.read("comments", "rate_per_minute", rate);
+  r.read("comments", "pending_per_hour", pending);
   r.read("comments", "form_page_ttl", form_ttl);
   r.read("comments", "token_lifetime_hours", token_hours);
   r.read("storage", "database", s.database);
@@ -173,10 +188,27 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   }
   r.check(rate >= 0 && rate <= 100000, "comments", "rate_per_minute",
           "must be between 0 (no limit) and 100000");
+  r.check(pending >= 0 && pending <= 1000000, "comments", "pending_per_hour",
+          "must be between 0 (no bound) and 1000000");
   r.check(form_ttl >= 1 && form_ttl <= 600, "comments", "form_page_ttl",
           "must be between 1 and 600 seconds");
   r.check(token_hours >= 1 && token_hours <= 720, "comments", "token_lifetime_hours",
           "must be between 1 and 720");
+  r.read("server", "trusted_proxies", s.trusted_proxies);
+  r.read("server", "client_address_header", s.client_address_header);
+  for (std::string& proxy : s.trusted_proxies) {
+    proxy = std::string(util::trim(proxy));
+    r.check(is_ip_address(proxy), "server", "trusted_proxies",
+            "\"" + proxy + "\" is not an IPv4 or IPv6 address (names and ranges are not taken)");
+  }
+  for (std::string_view known : kClientAddressHeaders) {
+    if (util::to_lower(s.client_address_header) == util::to_lower(known)) {
+      s.client_address_header = std::string(known);
+    }
+  }
+  r.check(std::find(std::begin(kClientAddressHeaders), std::end(kClientAddressHeaders),
+                    s.client_address_header) != std::end(kClientAddressHeaders),
+          "server", "client_address_header", "must be \"X-Forwarded-For\" or \"X-Real-IP\"");
   r.check(!s.database.empty(), "storage", "database", "must not be empty");
   r.check(cache_mb >= 1 && cache_mb <= 65536, "cache", "size_mb", "must be between 1 and 65536");
   if (!r.error().empty()) return util::fail(ErrorCode::kInvalidArgument, r.error());
@@ -190,6 +222,7 @@ util::Result<SiteSettings> parse_site_settings(std::string_view text, const std:
   s.comment_min_fill_seconds = static_cast<int>(min_fill);
   s.comment_max_links = static_cast<int>(max_links);
   s.comment_rate_per_minute = static_cast<int>(rate);
+  s.pending_per_hour = static_cast<int>(pending);
   s.form_page_ttl_seconds = static_cast<int>(form_ttl);
   s.form_token_hours = static_cast<int>(token_hours);
   for (auto* words : {&s.comment_spam_words, &s.comment_hold_words}) {
@@ -244,9 +277,22 @@ std::string render_site_toml(const SiteSettings& s) {
   out += "spam_words = " + toml_list(s.comment_spam_words) + "\n";
   out += "hold_words = " + toml_list(s.comment_hold_words) + "\n";
   out += "rate_per_minute = " + std::to_string(s.comment_rate_per_minute) + "\n";
+  out += "# At most this many submissions a hour wait for moderation (or land in spam), from\n";
+  out += "# all readers together; more are refused until the hour has room again. 0: no bound.\n";
+  out += "pending_per_hour = " + std::to_string(s.pending_per_hour) + "\n";
   out += "# Seconds a cached page keeps its form; hours a form stays valid once shown.\n";
   out += "form_page_ttl = " + std::to_string(s.form_page_ttl_seconds) + "\n";
   out += "token_lifetime_hours = " + std::to_string(s.form_token_hours) + "\n\n";
+  out += "[server]\n";
+  out += "# Behind a reverse proxy, its address(es) and the header naming the reader's address,\n";
+  out += "# so that per-reader limits count readers, not the proxy (read when serve starts):\n";
+  out += "# trusted_proxies = [\"192.0.2.10\"]\n";
+  out += "# client_address_header = \"X-Forwarded-For\"  # or \"X-Real-IP\"\n";
+  if (!s.trusted_proxies.empty()) {
+    out += "trusted_proxies = " + toml_list(s.trusted_proxies) + "\n";
+    out += "client_address_header = " + toml_string(s.client_address_header) + "\n";
+  }
+  out += "\n";
   out += "[storage]\n";
   out += "database = " + toml_string(s.database) + "\n\n";
   out += "[cache]\n";

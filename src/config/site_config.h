@@ -57,9 +57,20 @@ struct SiteSettings {
   std::vector<std::string> comment_spam_words;  // spam_words: a match files it as spam.
   std::vector<std::string> comment_hold_words;  // hold_words: a match holds it for moderation.
   int comment_rate_per_minute = 5;  // rate_per_minute: posts per client; 0: no limit, ..100000.
+  int pending_per_hour = 1000;      // pending_per_hour: submissions held for moderation (or as
+                                    // spam) per hour, site-wide; 0: no bound, ..1000000.
   int form_page_ttl_seconds = 60;   // form_page_ttl: how long a cached page keeps its form's
                                     // token, 1..600.
   int form_token_hours = 24;        // token_lifetime_hours: how long a form stays valid, 1..720.
+  // [server] Read when `reelpress serve` starts; a change needs a restart.
+  // trusted_proxies: addresses (IPv4 or IPv6 literals) of the reverse proxies in front of
+  // the server. A post that comes through one is counted, for the per-client limits, under
+  // the address the proxy names in client_address_header rather than the proxy's own (behind
+  // a proxy every reader would otherwise share one). Empty: the connection's address always.
+  std::vector<std::string> trusted_proxies;
+  // client_address_header: "X-Forwarded-For" (its right-most address, the one the proxy
+  // appended) or "X-Real-IP" (its value, which the proxy sets); spelled as here.
+  std::string client_address_header = "X-Forwarded-For";
   // [storage]
   std::string database = "content.db";  // Relative to the site directory.
   // [cache]

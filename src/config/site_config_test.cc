@@ -135,6 +135,7 @@ TEST(SiteConfig, CommentSettingsHaveSafeDefaults) {
   EXPECT_EQ(s->comment_max_links, 2);
   EXPECT_TRUE(s->comment_spam_words.empty());
   EXPECT_EQ(s->comment_rate_per_minute, 5);
+  EXPECT_EQ(s->pending_per_hour, 1000);
   EXPECT_EQ(s->form_page_ttl_seconds, 60);
   EXPECT_EQ(s->form_token_hours, 24);
 }
@@ -144,7 +145,7 @@ TEST(SiteConfig, CommentSettingsAreReadAndRenderedBack) {
       "[comments]\nenabled = false\nper_page = 20\nthread_depth = 3\nclose_after_days = 30\n"
       "trust_returning = true\nmin_fill_seconds = 1\nmax_links = 0\n"
       "spam_words = [\"casino\", \" cheap pills \"]\nhold_words = [\"http://bit.ly\"]\n"
-      "rate_per_minute = 0\nform_page_ttl = 30\ntoken_lifetime_hours = 48\n",
+      "rate_per_minute = 0\npending_per_hour = 40\nform_page_ttl = 30\ntoken_lifetime_hours = 48\n",
       "site.toml");
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_FALSE(s->comments_enabled);
@@ -157,6 +158,7 @@ TEST(SiteConfig, CommentSettingsAreReadAndRenderedBack) {
   EXPECT_EQ(s->comment_spam_words, (std::vector<std::string>{"casino", "cheap pills"}));
   EXPECT_EQ(s->comment_hold_words, (std::vector<std::string>{"http://bit.ly"}));
   EXPECT_EQ(s->comment_rate_per_minute, 0);
+  EXPECT_EQ(s->pending_per_hour, 40);
   EXPECT_EQ(s->form_page_ttl_seconds, 30);
   EXPECT_EQ(s->form_token_hours, 48);
 
@@ -172,6 +174,7 @@ TEST(SiteConfig, BadCommentSettingsNameTheKey) {
       {"per_page = 0", "[comments] per_page"},
       {"min_fill_seconds = -1", "[comments] min_fill_seconds"},
       {"rate_per_minute = -5", "[comments] rate_per_minute"},
+      {"pending_per_hour = -1", "[comments] pending_per_hour"},
       {"form_page_ttl = 0", "[comments] form_page_ttl"},
       {"token_lifetime_hours = 0", "[comments] token_lifetime_hours"},
       {"spam_words = \"casino\"", "[comments] spam_words: must be a list of strings"},
@@ -183,6 +186,40 @@ TEST(SiteConfig, BadCommentSettingsNameTheKey) {
     ASSERT_FALSE(s) << line;
     EXPECT_NE(s.error().message.find(std::string("site.toml:2: ") + expected), std::string::npos)
         << s.error().message;
+  }
+}
+
+TEST(SiteConfig, TrustedProxiesAreReadCheckedAndRenderedBack) {
+  const auto none = parse_site_settings("", "site.toml");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->trusted_proxies.empty());
+  EXPECT_EQ(none->client_address_header, "X-Forwarded-For");
+
+  const auto s = parse_site_settings(
+      "[server]\ntrusted_proxies = [\"127.0.0.1\", \" ::1 \"]\nclient_address_header = "
+      "\"x-real-ip\"\n",
+      "site.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(s->client_address_header, "X-Real-IP");
+  const auto again = parse_site_settings(render_site_toml(*s), "site.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->trusted_proxies, s->trusted_proxies);
+  EXPECT_EQ(again->client_address_header, "X-Real-IP");
+
+  const std::pair<const char*, const char*> cases[] = {
+      {"trusted_proxies = [\"proxy.local\"]",
+       "[server] trusted_proxies: \"proxy.local\" is not an IPv4 or IPv6 address"},
+      {"trusted_proxies = [\"10.0.0.0/8\"]", "[server] trusted_proxies: \"10.0.0.0/8\""},
+      {"trusted_proxies = \"127.0.0.1\"", "[server] trusted_proxies: must be a list of strings"},
+      {"client_address_header = \"Forwarded\"",
+       "[server] client_address_header: must be \"X-Forwarded-For\" or \"X-Real-IP\""},
+  };
+  for (const auto& [line, expected] : cases) {
+    const auto bad = parse_site_settings(std::string("[server]\n") + line + "\n", "site.toml");
+    ASSERT_FALSE(bad) << line;
+    EXPECT_NE(bad.error().message.find(std::string("site.toml:2: ") + expected), std::string::npos)
+        << bad.error().message;
   }
 }
 

@@ -4,6 +4,7 @@
 #include <md4c-html.h>
 #include <md4c.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -409,6 +410,24 @@ std::optional<std::string> plain_text_of(std::string_view html) {
   return text.take();
 }
 
+// What reading a fragment's text does with a node: take its text, go into it, or pass it by
+// (comments, elements whose content is not shown, foreign content).
+enum class TextRole { kText, kElement, kSkip };
+
+TextRole text_role(const GumboNode* node) {
+  switch (node->type) {
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_WHITESPACE:
+    case GUMBO_NODE_CDATA: return TextRole::kText;
+    case GUMBO_NODE_ELEMENT:
+      return node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
+                     !is_hidden(node->v.element.tag)
+                 ? TextRole::kElement
+                 : TextRole::kSkip;
+    default: return TextRole::kSkip;
+  }
+}
+
 // The collapsed text of the whole fragment (html_to_text without the cut).
 std::string text_of(std::string_view html) {
   if (auto plain = plain_text_of(html)) return std::move(*plain);
@@ -426,12 +445,10 @@ std::string text_of(std::string_view html) {
       continue;
     }
     const auto* child = static_cast<const GumboNode*>(node->v.element.children.data[next++]);
-    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
-        child->type == GUMBO_NODE_CDATA) {
+    const TextRole role = text_role(child);
+    if (role == TextRole::kText) {
       text.append(child->v.text.text);
-    } else if (child->type == GUMBO_NODE_ELEMENT &&
-               child->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
-               !is_hidden(child->v.element.tag)) {
+    } else if (role == TextRole::kElement) {
       if (!is_inline(child->v.element.tag)) text.separate();
       stack.emplace_back(child, 0);
     }
@@ -454,6 +471,117 @@ std::string html_to_text(std::string_view html, size_t max_chars) {
     }
   }
   return truncate_at_word(text_of(html), max_chars);
+}
+
+namespace {
+
+// Builds plain text paragraph by paragraph, for comment_to_plain_text: whitespace that
+// contains a newline is markup's (source formatting) and becomes one space; other spaces are
+// the writer's and stay; spaces at the ends of lines go.
+class ParagraphText {
+ public:
+  void append(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+      const std::size_t run_end = std::min(text.find_first_not_of(" \t\r\n", i), text.size());
+      if (run_end == i) {
+        const std::size_t next = std::min(text.find_first_of(" \t\r\n", i), text.size());
+        line_.append(text.substr(i, next - i));
+        i = next;
+        continue;
+      }
+      const std::string_view run = text.substr(i, run_end - i);
+      if (!line_.empty()) {
+        line_.append(run.find_first_of("\r\n") == std::string_view::npos ? run : " ");
+      }
+      i = run_end;
+    }
+  }
+  void line_break() {
+    end_line();
+    paragraph_ += '\n';
+  }
+  void paragraph_break() {
+    end_line();
+    while (!paragraph_.empty() && paragraph_.back() == '\n') paragraph_.pop_back();
+    if (paragraph_.empty()) return;
+    if (!text_.empty()) text_ += "\n\n";
+    text_ += paragraph_;
+    paragraph_.clear();
+  }
+  // The text of the current line so far (for a link's text).
+  std::size_t line_size() const { return line_.size(); }
+  std::string_view line_since(std::size_t at) const {
+    return std::string_view(line_).substr(std::min(at, line_.size()));
+  }
+  std::string take() {
+    paragraph_break();
+    return std::move(text_);
+  }
+
+ private:
+  void end_line() {
+    while (!line_.empty() && (line_.back() == ' ' || line_.back() == '\t')) line_.pop_back();
+    paragraph_ += line_;
+    line_.clear();
+  }
+
+  std::string text_;       // Finished paragraphs.
+  std::string paragraph_;  // Finished lines of the current paragraph, each ending in '\n'.
+  std::string line_;       // The current line.
+};
+
+std::string_view attribute(const GumboElement& element, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&element.attributes, name);
+  return a == nullptr ? std::string_view() : std::string_view(a->value);
+}
+
+}  // namespace
+
+std::string comment_to_plain_text(std::string_view html) {
+  const GumboFragment fragment(html);
+  if (fragment.body() == nullptr) return {};
+  ParagraphText text;
+  struct Open {
+    const GumboNode* node;
+    unsigned next;
+    std::size_t line_at;  // Where a link's text begins on the current line.
+  };
+  // An explicit stack rather than recursion: the tree is as deep as the input nests.
+  std::vector<Open> stack;
+  stack.push_back({fragment.body(), 0, 0});
+  while (!stack.empty()) {
+    Open& open = stack.back();
+    const GumboElement& element = open.node->v.element;
+    if (open.next >= element.children.length) {
+      if (element.tag == GUMBO_TAG_A) {
+        const std::string_view href = attribute(element, "href");
+        if (!href.empty() && text.line_since(open.line_at) != href) {
+          text.append(text.line_since(open.line_at).empty() ? "" : " ");
+          text.append("(");
+          text.append(href);
+          text.append(")");
+        }
+      } else if (!is_inline(element.tag)) {
+        text.paragraph_break();
+      }
+      stack.pop_back();
+      continue;
+    }
+    const auto* child = static_cast<const GumboNode*>(element.children.data[open.next++]);
+    const TextRole role = text_role(child);
+    if (role == TextRole::kText) {
+      text.append(child->v.text.text);
+    } else if (role == TextRole::kElement) {
+      const GumboTag tag = child->v.element.tag;
+      if (tag == GUMBO_TAG_BR) {
+        text.line_break();
+        continue;
+      }
+      if (!is_inline(tag)) text.paragraph_break();
+      stack.push_back({child, 0, text.line_size()});
+    }
+  }
+  return text.take();
 }
 
 }  // namespace reelpress::render

@@ -39,6 +39,15 @@ util::Result<std::string> markdown_to_html_checked(std::string_view markdown);
 // Empty or all-blank text gives "".
 std::string plain_text_to_html(std::string_view text);
 
+// The text a reader would type to get the comment `html`, for editing it: the inverse of
+// plain_text_to_html, so that plain_text_to_html(comment_to_plain_text(h)) == h for every h
+// that plain_text_to_html made, and the text shows the comment's paragraphs (separated by a
+// blank line) and line breaks (<br>) as typed. Other block elements (lists, quotes, headings
+// of imported comments) also end paragraphs; inline markup goes, keeping its text; a link
+// whose text is not its address keeps the address after it in parentheses, so an edit does
+// not lose it. The result is plain text, not HTML.
+std::string comment_to_plain_text(std::string_view html);
+
 // The text of an HTML fragment for excerpts, meta descriptions and feeds: tags go (the content
 // of script, style and the other elements the sanitizer drops goes with them), block elements
 // and <br> separate words, whitespace (including no-break spaces) collapses to single spaces,

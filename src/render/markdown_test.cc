@@ -86,6 +86,39 @@ TEST(Markdown, OutputIsValidUtf8AndAlreadySanitized) {
   }
 }
 
+// ---- comment_to_plain_text
+
+TEST(CommentToPlainText, KeepsParagraphsAndLineBreaks) {
+  EXPECT_EQ(comment_to_plain_text("<p>One.</p><p>Two.</p>"), "One.\n\nTwo.");
+  EXPECT_EQ(comment_to_plain_text("<p>First line<br>\nsecond line</p>\n<p>Next</p>\n"),
+            "First line\nsecond line\n\nNext");
+  EXPECT_EQ(comment_to_plain_text(""), "");
+}
+
+TEST(CommentToPlainText, UndoesPlainTextToHtml) {
+  for (const std::string typed : {
+           "One.\n\nTwo.",
+           "A single line",
+           "Line\nand line\n\nParagraph with  two spaces and <b>tags</b> & \"quotes\"",
+           "See https://example.org/a?b=1&c=2 (and https://example.org/x).",
+           "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4\n\n\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A",
+       }) {
+    const std::string html = plain_text_to_html(typed);
+    EXPECT_EQ(comment_to_plain_text(html), typed) << html;
+    EXPECT_EQ(plain_text_to_html(comment_to_plain_text(html)), html);
+  }
+}
+
+TEST(CommentToPlainText, ImportedMarkupKeepsItsTextAndAddresses) {
+  EXPECT_EQ(comment_to_plain_text("<blockquote>Quoted</blockquote>Reply with <em>stress</em>"),
+            "Quoted\n\nReply with stress");
+  EXPECT_EQ(comment_to_plain_text("<ul><li>one</li><li>two</li></ul>"), "one\n\ntwo");
+  EXPECT_EQ(comment_to_plain_text("Visit <a href=\"https://example.org/\">our site</a> today"),
+            "Visit our site (https://example.org/) today");
+  EXPECT_EQ(comment_to_plain_text("Words\nwrapped by\n  the source"),
+            "Words wrapped by the source");
+}
+
 // ---- plain_text_to_html
 
 TEST(PlainTextToHtml, EscapesEverything) {

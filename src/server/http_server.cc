@@ -78,6 +78,15 @@ struct HttpServer::Impl {
 
 util::Status HttpServer::Impl::start() {
   if (worker) return util::fail(util::ErrorCode::kInvalidArgument, "already started");
+  context.trusted_proxies.clear();
+  for (const std::string& proxy : options.trusted_proxies) {
+    boost::system::error_code ec;
+    context.trusted_proxies.push_back(asio::ip::make_address(proxy, ec));
+    if (ec) {
+      return util::fail(util::ErrorCode::kInvalidArgument,
+                        "trusted proxy \"" + proxy + "\" is not an IP address");
+    }
+  }
   worker = std::make_unique<Worker>(context, std::max(1, options.threads));
   if (options.form_threads > 0) {
     form_pool.emplace(static_cast<std::size_t>(options.form_threads));

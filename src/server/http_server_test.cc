@@ -62,6 +62,11 @@ class FakeHandler : public site::Handler {
     } else if (request.path == "/slow") {
       std::this_thread::sleep_for(400ms);
       response.body = site::make_body("slow done", 0, false);
+    } else if (request.path == "/who") {
+      response.body = site::make_body("client=" + request.client_address, 0, false);
+    } else if (request.path == "/slower-than-the-timeout") {
+      std::this_thread::sleep_for(1600ms);
+      response.body = site::make_body("done at last", 0, false);
     } else if (request.path == "/redirect") {
       response.status = 301;
       response.headers = {
@@ -115,6 +120,13 @@ class FakeHandler : public site::Handler {
     }
   }
 
+  // Uploads to /upload/ may be large when the cookie says so (as a signed-in editor's).
+  bool accepts_large_body(const site::Request& header) override {
+    large_asked_++;
+    return header.path.starts_with("/upload/") && header.cookie == "may=upload";
+  }
+  int large_asked() const { return large_asked_; }
+
   site::Response error_page(int status) override {
     site::Response response;
     response.status = status;
@@ -145,6 +157,7 @@ class FakeHandler : public site::Handler {
   std::vector<std::pair<std::string, site::Reply>> later_;  // Bodies and their replies.
   std::shared_ptr<const site::Body> big_;
   std::atomic<int> calls_{0};
+  std::atomic<int> large_asked_{0};
 };
 
 struct HttpResponse {
@@ -684,32 +697,31 @@ TEST(HttpServer, BodyTooLargeGets413AndClose) {
   EXPECT_EQ(s.handler().calls(), 0);
 }
 
-TEST(HttpServer, UploadsMayBeLargerThanFormsAndNoLargerThanTheirOwnLimit) {
+TEST(HttpServer, OnlyWhomTheHandlerNamesMaySendABodyLargerThanAFormsAndNoLargerThanAnUpload) {
   ServerOptions options = test_options();
   options.body_limit = 1024;
-  options.upload_path = "/admin/media/";
   options.upload_body_limit = 8192;
   RunningServer s(options);
+  const std::string upload = "POST /upload/ HTTP/1.1\r\nHost: t\r\nCookie: may=upload\r\n";
   {
     Client c(s.port());  // Larger than a form may be, within the upload limit.
-    c.send("POST /admin/media/ HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" +
-           std::string(5000, 'x'));
+    c.send(upload + "Content-Length: 5000\r\n\r\n" + std::string(5000, 'x'));
     auto r = c.read();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
   }
   {
-    Client c(s.port());  // The same body anywhere else.
-    c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" +
-           std::string(5000, 'x'));
+    Client c(s.port());  // The same body to the same path without the cookie: unread.
+    c.send("POST /upload/ HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n");
     auto r = c.read();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 413);
+    EXPECT_TRUE(c.closed_by_server());
   }
   for (const std::string& framing : {std::string("Content-Length: 9000\r\n\r\n"),
                                      std::string("Transfer-Encoding: chunked\r\n\r\n2328\r\n")}) {
     Client c(s.port());  // Over the upload limit, announced or chunked.
-    c.send("POST /admin/media/ HTTP/1.1\r\nHost: t\r\n" + framing + std::string(9000, 'x'));
+    c.send(upload + framing + std::string(9000, 'x'));
     auto r = c.read();
     ASSERT_TRUE(r) << framing;
     EXPECT_EQ(r->status, 413) << framing;
@@ -722,6 +734,149 @@ TEST(HttpServer, UploadsMayBeLargerThanFormsAndNoLargerThanTheirOwnLimit) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 413);
   }
+  // Bodies within a form's limit never make the server ask.
+  const int asked = s.handler().large_asked();
+  Client c(s.port());
+  c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\na=b");
+  ASSERT_TRUE(c.read());
+  EXPECT_EQ(s.handler().large_asked(), asked);
+}
+
+TEST(HttpServer, ARefusedBodyIsNeverInvitedWithAContinue) {
+  ServerOptions options = test_options();
+  options.body_limit = 1024;
+  RunningServer s(options);
+  Client c(s.port());
+  c.send(
+      "POST /upload/ HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+      "Content-Length: 5000\r\n\r\n");
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST(HttpServer, OnlyUploadsAtOnceLargeBodiesAreReadAtATime) {
+  ServerOptions options = test_options();
+  options.body_limit = 1024;
+  options.upload_body_limit = 1 << 20;
+  options.uploads_at_once = 2;
+  RunningServer s(options);
+  const std::string head =
+      "POST /upload/ HTTP/1.1\r\nHost: t\r\nCookie: may=upload\r\nExpect: 100-continue\r\n"
+      "Content-Length: 5000\r\n\r\n";
+  auto first = std::make_unique<Client>(s.port());
+  Client second(s.port());
+  for (Client* c : {first.get(), &second}) {
+    c->send(head);
+    auto go_on = c->read(/*head=*/true);
+    ASSERT_TRUE(go_on);
+    EXPECT_EQ(go_on->status, 100);
+  }
+  Client third(s.port());
+  third.send(head);
+  auto busy = third.read();
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 503);
+  EXPECT_EQ(busy->body, "<h1>themed error 503</h1>");
+  EXPECT_FALSE(busy->header("retry-after").empty());
+  EXPECT_TRUE(third.closed_by_server());
+  // The second finishes its upload and the first gives up: both places are free again.
+  second.send(std::string(5000, 'x'));
+  auto done = second.read();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200);
+  first.reset();
+  bool free = false;
+  for (int i = 0; i < 50 && !free; ++i) {
+    std::this_thread::sleep_for(20ms);  // The first's session notices its client left.
+    Client again(s.port());
+    again.send(head);
+    auto r = again.read(/*head=*/true);
+    Client another(s.port());
+    another.send(head);
+    auto r2 = another.read(/*head=*/true);
+    free = r && r->status == 100 && r2 && r2->status == 100;
+  }
+  EXPECT_TRUE(free);
+}
+
+TEST(HttpServer, APostHandledPastTheRequestTimeoutIsAnswered) {
+  RunningServer s;  // request_timeout = 1 s
+  Client c(s.port());
+  c.send("POST /slower-than-the-timeout HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi");
+  auto r = c.read();
+  ASSERT_TRUE(r) << "the connection was cut while its handler worked";
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "done at last");
+  ASSERT_TRUE(c.get("/after"));  // And the connection goes on.
+}
+
+TEST(HttpServer, APostThatWaitedTooLongForAFormThreadIs503WithoutRunning) {
+  ServerOptions options = test_options();
+  options.form_threads = 1;
+  options.form_wait_timeout = 300ms;
+  RunningServer s(options);
+  Client holder(s.port());
+  send_pending_post(holder, s.handler(), "/hold", &FakeHandler::wait_until_held);
+  Client waiting(s.port());
+  waiting.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi");
+  std::this_thread::sleep_for(600ms);  // Past form_wait_timeout, which a real clock measures.
+  const int calls = s.handler().calls();
+  s.handler().release();
+  expect_post_answered(holder, "held hello");
+  auto r = waiting.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body, "<h1>themed error 503</h1>");
+  EXPECT_FALSE(r->header("retry-after").empty());
+  EXPECT_EQ(s.handler().calls(), calls + 1);  // The next /big; the post never ran.
+  // The connection stays usable.
+  auto next = waiting.get("/big");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+// The client address a POST to /who reaches the handler with, sent with `extra` fields.
+std::string client_of_post(uint16_t port, const std::string& extra) {
+  Client c(port);
+  c.send("POST /who HTTP/1.1\r\nHost: t\r\n" + extra + "Content-Length: 0\r\n\r\n");
+  auto r = c.read();
+  return r ? r->body : "no answer";
+}
+
+TEST(HttpServer, BehindATrustedProxyTheClientIsWhomItNames) {
+  ServerOptions options = test_options();
+  options.trusted_proxies = {"::1", "127.0.0.1"};
+  RunningServer proxied(options);
+  const uint16_t port = proxied.port();
+  EXPECT_EQ(client_of_post(port, "X-Forwarded-For: 198.51.100.7, 203.0.113.9\r\n"),
+            "client=203.0.113.9");
+  EXPECT_EQ(client_of_post(port, "X-Forwarded-For: 10.1.1.1\r\nX-Forwarded-For: 2001:db8::7\r\n"),
+            "client=2001:db8::7");
+  // Nothing usable named: the proxy's own address.
+  EXPECT_EQ(client_of_post(port, ""), "client=127.0.0.1");
+  EXPECT_EQ(client_of_post(port, "X-Forwarded-For: 203.0.113.9, unknown\r\n"), "client=127.0.0.1");
+  EXPECT_EQ(client_of_post(port, "X-Real-IP: 203.0.113.9\r\n"), "client=127.0.0.1");
+
+  options.client_address_header = "X-Real-IP";
+  RunningServer real_ip(options);
+  EXPECT_EQ(client_of_post(real_ip.port(), "X-Real-IP: 203.0.113.9\r\n"), "client=203.0.113.9");
+  EXPECT_EQ(client_of_post(real_ip.port(), "X-Forwarded-For: 203.0.113.9\r\n"), "client=127.0.0.1");
+
+  // From a peer that is not a trusted proxy the header is the client's word: ignored.
+  options.trusted_proxies = {"192.0.2.1"};
+  RunningServer direct(options);
+  EXPECT_EQ(client_of_post(direct.port(), "X-Real-IP: 203.0.113.9\r\n"), "client=127.0.0.1");
+}
+
+TEST(HttpServer, StartFailsOnATrustedProxyThatIsNotAnAddress) {
+  FakeHandler handler;
+  ServerOptions options = test_options();
+  options.trusted_proxies = {"proxy.example"};
+  HttpServer server(handler, options);
+  util::Status started = server.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("\"proxy.example\""), std::string::npos);
 }
 
 TEST(HttpServer, MalformedRequestsGet400) {

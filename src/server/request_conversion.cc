@@ -1,5 +1,8 @@
 #include "server/request_conversion.h"
 
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/string.hpp>
+
 namespace reelpress::server {
 namespace http = boost::beast::http;
 
@@ -41,7 +44,71 @@ site::Method to_method(http::verb verb) {
   }
 }
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace
+
+int check_framing(const RequestParser& parser, std::string_view raw_header) {
+  const RequestMessage& message = parser.get();
+  // obs-fold: a line of the header that starts with white space continues the one before.
+  for (size_t at = raw_header.find("\r\n"); at != std::string_view::npos;
+       at = raw_header.find("\r\n", at + 2)) {
+    if (at + 2 < raw_header.size() && (raw_header[at + 2] == ' ' || raw_header[at + 2] == '\t')) {
+      return 400;
+    }
+  }
+  const size_t hosts = message.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && message.version() >= 11)) return 400;
+
+  auto [te, te_end] = message.equal_range(http::field::transfer_encoding);
+  if (te == te_end) return 0;
+  if (message.version() < 11) return 400;
+  if (message.find(http::field::content_length) != message.end()) return 400;
+  // The codings of every Transfer-Encoding line, in order (a list may span lines).
+  size_t codings = 0, chunked = 0;
+  bool last_is_chunked = false;
+  for (; te != te_end; ++te) {
+    std::string_view list = te->value();
+    while (true) {
+      const size_t comma = list.find(',');
+      const std::string_view coding = trim_ows(list.substr(0, comma));
+      if (!coding.empty()) {
+        ++codings;
+        last_is_chunked = boost::beast::iequals(coding, "chunked");
+        if (last_is_chunked) ++chunked;
+      }
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  // Beast must read the body as chunked too, or it and we would disagree on where it ends.
+  if (!last_is_chunked || chunked > 1 || !parser.chunked()) return 400;
+  if (codings > 1) return 501;
+  return 0;
+}
+
+std::string forwarded_client_address(const RequestMessage& message, std::string_view header) {
+  std::string_view value;
+  bool found = false;
+  for (auto [it, end] = message.equal_range(header); it != end; ++it) {
+    value = it->value();
+    found = true;
+  }
+  if (!found) return {};
+  if (boost::beast::iequals(header, "X-Forwarded-For")) {
+    const size_t comma = value.rfind(',');
+    if (comma != std::string_view::npos) value.remove_prefix(comma + 1);
+  }
+  value = trim_ows(value);
+  boost::system::error_code ec;
+  const boost::asio::ip::address address = boost::asio::ip::make_address(std::string(value), ec);
+  if (ec) return {};
+  return address.to_string();
+}
 
 bool append_percent_decoded(std::string_view text, std::string* out) {
   for (size_t i = 0; i < text.size(); ++i) {

@@ -41,6 +41,30 @@ using RequestMessage = RequestParser::value_type;
 // replaces Host. Several Cookie fields are joined with "; ". Thread-safe.
 util::Status convert_request(const RequestMessage& message, site::Request* out);
 
+// Checks how a request whose header `parser` has just parsed is framed, before any of its
+// body is read: the status to refuse it with and close the connection, or 0 when it may go
+// on. `raw_header` is the header's bytes as received (request line to the empty line), which
+// the parser no longer shows once it unfolded them. Beast 1.74 takes a Transfer-Encoding whose
+// last coding is not `chunked` for "no body" (the body would then be read as the next
+// request, a smuggling vector behind a proxy that reads it otherwise), and reads a body by
+// Content-Length when a Transfer-Encoding other than chunked came first. RFC 9112 asks for:
+//   400  a Transfer-Encoding whose final coding is not `chunked`, or that names `chunked`
+//        twice (6.1); Transfer-Encoding and Content-Length together (6.1, 6.3); a
+//        Transfer-Encoding on HTTP/1.0 (6.1: its framing is faulty); a field folded over
+//        lines, obs-fold (5.2); more than one Host, or none on HTTP/1.1 (3.2);
+//   501  a coding other than `chunked` before the final `chunked` (gzip, deflate): the server
+//        decodes none (6.1: a coding it does not understand).
+// Thread-safe.
+int check_framing(const RequestParser& parser, std::string_view raw_header);
+
+// The client address a trusted reverse proxy names in `message`, in canonical text form
+// ("203.0.113.7", "2001:db8::1"), or empty when it names none. `header` is the field the
+// proxy sets: for X-Forwarded-For, the last address of its last line (what the proxy
+// appended; addresses before it came from the client and prove nothing); for any other
+// field (X-Real-IP), its last line's value. Anything that is not a bare IPv4 or IPv6 address
+// gives empty. Thread-safe.
+std::string forwarded_client_address(const RequestMessage& message, std::string_view header);
+
 // Percent-decodes `text` and appends it to *out. False on a malformed escape or a decoded NUL;
 // *out then holds a prefix of the result. '+' stays '+' (paths are not form-encoded).
 bool append_percent_decoded(std::string_view text, std::string* out);

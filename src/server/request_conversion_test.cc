@@ -118,5 +118,102 @@ TEST(PercentDecode, AppendsDecodedBytes) {
   EXPECT_FALSE(append_percent_decoded("%00", &out));
 }
 
+TEST(ForwardedClientAddress, TakesTheAddressTheProxyAppendedOrSet) {
+  auto of = [](const std::string& fields, std::string_view header) {
+    HeaderArena arena(4096);
+    RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                         std::make_tuple(RequestAllocator(&arena)));
+    const std::string raw = "GET / HTTP/1.1\r\nHost: a\r\n" + fields + "\r\n";
+    boost::beast::error_code ec;
+    parser.put(boost::asio::buffer(raw.data(), raw.size()), ec);
+    EXPECT_FALSE(ec) << fields;
+    return forwarded_client_address(parser.get(), header);
+  };
+  EXPECT_EQ(of("X-Forwarded-For: 203.0.113.9\r\n", "X-Forwarded-For"), "203.0.113.9");
+  EXPECT_EQ(of("X-Forwarded-For: 1.2.3.4,203.0.113.9 \r\n", "X-Forwarded-For"), "203.0.113.9");
+  EXPECT_EQ(of("x-forwarded-for: 1.2.3.4\r\nX-Forwarded-For: 2001:DB8::1\r\n", "X-Forwarded-For"),
+            "2001:db8::1");
+  EXPECT_EQ(of("X-Real-IP: 203.0.113.9\r\n", "X-Real-IP"), "203.0.113.9");
+  // What the client could have claimed is never taken, nor anything but an address.
+  EXPECT_EQ(of("X-Forwarded-For: 203.0.113.9, \r\n", "X-Forwarded-For"), "");
+  EXPECT_EQ(of("X-Forwarded-For: 203.0.113.9:443\r\n", "X-Forwarded-For"), "");
+  EXPECT_EQ(of("X-Forwarded-For: evil.example\r\n", "X-Forwarded-For"), "");
+  EXPECT_EQ(of("X-Real-IP: 1.2.3.4, 5.6.7.8\r\n", "X-Real-IP"), "");
+  EXPECT_EQ(of("X-Real-IP: 203.0.113.9\r\n", "X-Forwarded-For"), "");
+  EXPECT_EQ(of("", "X-Real-IP"), "");
+}
+
+// The status check_framing gives a request's header (`head`, up to and without the empty
+// line), parsed as a session parses it: the header alone.
+int framing_of(const std::string& head) {
+  HeaderArena arena(4096);
+  RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                       std::make_tuple(RequestAllocator(&arena)));
+  parser.eager(false);
+  const std::string raw = head + "\r\n\r\n";
+  boost::beast::error_code ec;
+  const size_t used = parser.put(boost::asio::buffer(raw.data(), raw.size()), ec);
+  if (ec) return -1;  // Beast refused it itself (the session answers 400).
+  EXPECT_TRUE(parser.is_header_done());
+  return check_framing(parser, std::string_view(raw).substr(0, used));
+}
+
+TEST(CheckFraming, WellFramedRequestsPass) {
+  EXPECT_EQ(framing_of("GET / HTTP/1.1\r\nHost: a"), 0);
+  EXPECT_EQ(framing_of("GET / HTTP/1.0"), 0);  // HTTP/1.0 needs no Host.
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4"), 0);
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked"), 0);
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: CHUNKED"), 0);
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,chunked"), 0);
+  EXPECT_EQ(framing_of("GET / HTTP/1.1\r\nHost: a\r\nX-Spaced: one two\tthree"), 0);
+}
+
+TEST(CheckFraming, ATransferEncodingNotEndingInChunkedIs400) {
+  for (const char* coding : {"identity", "gzip", "xchunked", "chunked, identity", "chunked;x=1",
+                             "chunked, chunked", "", ","}) {
+    EXPECT_EQ(framing_of(std::string("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ") + coding),
+              400)
+        << coding;
+  }
+  // Over two lines, the last line's last coding counts.
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                       "Transfer-Encoding: identity"),
+            -1);  // Beast: a second line after chunked.
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n"
+                       "Transfer-Encoding: chunked"),
+            501);
+}
+
+TEST(CheckFraming, TransferEncodingWithContentLengthOrOnHttp10Is400) {
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n"
+                       "Content-Length: 0"),
+            400);
+  EXPECT_EQ(framing_of("POST / HTTP/1.0\r\nTransfer-Encoding: chunked"), 400);
+  // Beast refuses these orders itself.
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n"
+                       "Transfer-Encoding: chunked"),
+            -1);
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                       "Content-Length: 0"),
+            -1);
+}
+
+TEST(CheckFraming, CodingsTheServerDoesNotDecodeAre501) {
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked"), 501);
+}
+
+TEST(CheckFraming, ObsoleteLineFoldingIs400) {
+  EXPECT_EQ(framing_of("GET / HTTP/1.1\r\nHost: a\r\nX-Note: one\r\n two"), 400);
+  EXPECT_EQ(framing_of("GET / HTTP/1.1\r\nHost: a\r\nX-Note: one\r\n\ttwo"), 400);
+  EXPECT_EQ(framing_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n chunked"), 400);
+}
+
+TEST(CheckFraming, HostMustBeThereOnceOnHttp11) {
+  EXPECT_EQ(framing_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b"), 400);
+  EXPECT_EQ(framing_of("GET / HTTP/1.0\r\nHost: a\r\nHost: a"), 400);
+  EXPECT_EQ(framing_of("GET / HTTP/1.1"), 400);
+  EXPECT_EQ(framing_of("GET http://a/ HTTP/1.1"), 400);
+}
+
 }  // namespace
 }  // namespace reelpress::server

@@ -323,6 +323,10 @@ std::string_view write_response_head(const site::Response& response, const Reque
   if (!response.cache_control.empty() && is_safe_value(response.cache_control)) {
     append_field(head, "Cache-Control", response.cache_control);
   }
+  if (!response.content_security_policy.empty() &&
+      is_safe_value(response.content_security_policy)) {
+    append_field(head, "Content-Security-Policy", response.content_security_policy);
+  }
   for (const auto& [name, value] : response.headers) {
     if (is_token(name) && is_safe_value(value) && !is_server_owned(name, body != nullptr)) {
       append_field(head, name, value);

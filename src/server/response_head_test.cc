@@ -79,6 +79,7 @@ TEST(ResponseHead, WritesEveryHeaderOfAFullResponse) {
             "Vary: Accept-Encoding\r\n"
             "Content-Encoding: gzip\r\n"
             "Cache-Control: max-age=60\r\n"
+            "Content-Security-Policy: frame-ancestors 'self'\r\n"
             "\r\n");
   // The payload is a view of the shared body, not a copy.
   EXPECT_EQ(payload.data(), response.body->gzip.data());
@@ -162,6 +163,7 @@ TEST(ResponseHead, DropsHeadersThatWouldBreakFraming) {
             "Date: Tue, 12 Jul 2011 20:00:00 GMT\r\n"
             "Server: reelpress\r\n"
             "Content-Length: 0\r\n"
+            "Content-Security-Policy: frame-ancestors 'self'\r\n"
             "Location: /thanks/\r\n"
             "Set-Cookie: session=abc; HttpOnly\r\n"
             "\r\n");

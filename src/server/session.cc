@@ -15,8 +15,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <cctype>
 #include <chrono>
 #include <exception>
 #include <iostream>
@@ -61,6 +61,9 @@ constexpr size_t kLingerBytes = 256 * 1024;
 constexpr size_t kKeepCapacity = 64 * 1024;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// When a client refused with 503 (the form threads or the upload places all taken) may try
+// again.
+constexpr std::string_view kRetryAfterSeconds = "10";
 
 // The status to answer a request that could not be read, or 0 to drop the connection
 // without a word (the client left, timed out, or the server is stopping).
@@ -79,17 +82,6 @@ std::string_view field(const RequestMessage& message, http::field name) {
   return it == message.end() ? std::string_view() : std::string_view(it->value());
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Session final : public Connection {
  public:
   Session(Worker& worker, Socket socket)
@@ -97,7 +89,10 @@ class Session final : public Connection {
     worker_.add(this);
     head_.reserve(1024);
   }
-  ~Session() override { worker_.remove(this); }
+  ~Session() override {
+    release_upload_place();
+    worker_.remove(this);
+  }
 
   Awaitable<void> run();
 
@@ -107,9 +102,18 @@ class Session final : public Connection {
   // Reads more bytes into buffer_. A timeout shows as beast::error::timeout.
   Awaitable<size_t> read_some(beast::error_code& ec);
   // Parses the request that has begun in buffer_ into parser_, reading more as needed, all
-  // within request_timeout of `started`. True when a whole request is there; otherwise `ec`
+  // within request_timeout of `started` (upload_timeout for a large body). True when a whole
+  // request is there; otherwise `*refusal` is the status to answer it with, or 0 and `ec`
   // says why not.
-  Awaitable<bool> read_request(Clock::time_point started, beast::error_code& ec);
+  Awaitable<bool> read_request(Clock::time_point started, beast::error_code& ec, int* refusal);
+  // Decides, once parser_ holds the header (`raw_header` as received) and before any body
+  // byte is taken, whether the body may be read and under which limit: 0 when it may (the
+  // limit and deadline are set), else the status to refuse the request with.
+  int admit_body(std::string_view raw_header, Clock::time_point started);
+  bool is_trusted_proxy(const asio::ip::address& peer) const;
+  // Takes one of the server's places for a large body; false when all are taken.
+  bool take_upload_place();
+  void release_upload_place();
   // Answers the request in parser_. True when the connection stays open.
   Awaitable<bool> respond(Clock::time_point started);
   // The handler's answer to request_ when it replies later, from another thread (a reader's
@@ -121,6 +125,8 @@ class Session final : public Connection {
                        std::string_view method, std::string_view target, Clock::time_point started);
   Awaitable<void> shut_down(bool linger);
   site::Response error_response(int status);
+  // error_response, with Retry-After on a 503.
+  site::Response refusal_response(int status);
 
   Worker& worker_;
   SessionContext& context_;
@@ -133,6 +139,8 @@ class Session final : public Connection {
   site::Request request_;                // Reused so its strings keep their capacity.
   std::string head_;                     // Reused response head.
   std::string peer_address_;             // The client's address, once a post needed it.
+  bool peer_is_proxy_ = false;           // Whether peer_address_ is a trusted proxy's.
+  bool holds_upload_place_ = false;      // Whether this request counts in uploads_in_progress.
 };
 
 Awaitable<void> Session::run() {
@@ -155,11 +163,12 @@ Awaitable<void> Session::run() {
       first = false;
       Clock::time_point started = Clock::now();
       beast::error_code ec;
-      if (!co_await read_request(started, ec)) {
+      int refusal = 0;
+      if (!co_await read_request(started, ec, &refusal)) {
         if (ec == beast::error::timeout) {
           context_.access_log.record("-", "-", 408, 0, Clock::now() - started);
         }
-        if (int status = status_for_read_error(ec); status != 0) {
+        if (int status = refusal != 0 ? refusal : status_for_read_error(ec); status != 0) {
           RequestFacts facts;
           facts.keep_alive = false;
           facts.get_or_head = false;
@@ -168,12 +177,17 @@ Awaitable<void> Session::run() {
             method = parser_->get().method_string();
             target = parser_->get().target();
           }
-          co_await send(error_response(status), facts, method, target, started);
+          co_await send(refusal_response(status), facts, method, target, started);
           linger = true;
         }
         break;
       }
-      if (!co_await respond(started)) break;
+      // The request is in: from here its handling has no deadline (the client gets the
+      // answer however long the work takes), and writing the answer gets write_timeout.
+      set_deadline(Clock::time_point::max());
+      const bool keep_alive = co_await respond(started);
+      release_upload_place();
+      if (!keep_alive) break;
     }
   } catch (const std::exception& e) {
     // Only allocation failures can land here; the connection is lost, the server is not.
@@ -189,7 +203,8 @@ Awaitable<size_t> Session::read_some(beast::error_code& ec) {
   co_return n;
 }
 
-Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_code& ec) {
+Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_code& ec,
+                                      int* refusal) {
   const ServerOptions& options = context_.options;
   // The whole request, header and body, must arrive within one request_timeout.
   set_deadline(started + options.request_timeout);
@@ -197,13 +212,12 @@ Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_co
                   std::make_tuple(RequestAllocator(&arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
-  // The body's limit depends on the path (uploads may be larger), so the header is parsed
-  // alone first, under the larger limit; the right one is applied as soon as it is known.
-  const bool uploads = !options.upload_path.empty();
-  parser_->body_limit(uploads ? std::max(options.body_limit, options.upload_body_limit)
-                              : options.body_limit);
-  parser_->eager(!uploads);  // Header and body in one put() when both are there.
-  bool limit_applied = !uploads;
+  // The header is parsed alone first, under the largest limit any body may have; then its
+  // framing is checked and the body's own limit applied (admit_body) before any body byte is
+  // taken.
+  parser_->body_limit(std::max(options.body_limit, options.upload_body_limit));
+  parser_->eager(false);
+  bool admitted = false;
   bool continue_sent = false;
   // Parse what is buffered first, and read only when the parser needs more: a request that
   // arrived whole (nearly all do) costs no further I/O operation. This is Beast's
@@ -211,29 +225,29 @@ Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_co
   while (true) {
     if (buffer_.size() != 0) {
       size_t used = parser_->put(buffer_.data(), ec);
-      buffer_.consume(used);
-      if (ec && ec != http::error::need_more) co_return false;
-      if (!limit_applied && parser_->is_header_done()) {
-        limit_applied = true;
-        const bool upload = parser_->get().target().starts_with(options.upload_path);
-        const size_t limit = upload ? options.upload_body_limit : options.body_limit;
-        const auto length = parser_->content_length();
-        if (length && *length > limit) {
-          ec = http::error::body_limit;
+      if (!admitted && parser_->is_header_done()) {
+        admitted = true;
+        // Beast parses a header only once its end is buffered, in one put() from the
+        // buffer's start, which (not eager) stops right after it: these are its bytes.
+        const std::string_view raw_header(static_cast<const char*>(buffer_.data().data()), used);
+        if (int status = admit_body(raw_header, started); status != 0) {
+          *refusal = status;
+          ec = {};
           co_return false;
         }
-        parser_->body_limit(limit);  // Counts down a chunked body from here.
-        parser_->eager(true);
-        if (upload) set_deadline(started + options.upload_timeout);
+        parser_->eager(true);  // The body's bytes all at once from now on.
       }
+      buffer_.consume(used);
+      if (ec && ec != http::error::need_more) co_return false;
       if (parser_->is_done()) co_return true;
       bool progressed = !ec && used != 0;
       ec = {};
       if (progressed) continue;
     }
-    if (!continue_sent && parser_->is_header_done() && parser_->get().version() >= 11 &&
-        iequals(field(parser_->get(), http::field::expect), "100-continue")) {
+    if (!continue_sent && admitted && parser_->get().version() >= 11 &&
+        beast::iequals(field(parser_->get(), http::field::expect), "100-continue")) {
       // The client waits for this before sending the body (curl does for bodies over 1 KiB).
+      // Sent only once the body is admitted: a refused one is never asked for.
       continue_sent = true;
       co_await asio::async_write(socket_, asio::const_buffer(kContinue.data(), kContinue.size()),
                                  await_into(ec));
@@ -250,6 +264,66 @@ Awaitable<bool> Session::read_request(Clock::time_point started, beast::error_co
   }
 }
 
+int Session::admit_body(std::string_view raw_header, Clock::time_point started) {
+  const ServerOptions& options = context_.options;
+  if (int status = check_framing(*parser_, raw_header); status != 0) return status;
+  if (parser_->is_done()) return 0;  // No body.
+  const auto length = parser_->content_length();
+  if (length && *length <= options.body_limit) {
+    parser_->body_limit(options.body_limit);
+    return 0;
+  }
+  // More than a form may send, or chunked (no length known yet): only a sender the handler
+  // names from the header alone (a signed-in editor's upload) may send more. Asked of the
+  // handler only here, so that an ordinary request costs it nothing.
+  bool large = false;
+  if (options.upload_body_limit > options.body_limit &&
+      convert_request(parser_->get(), &request_)) {
+    try {
+      large = context_.handler.accepts_large_body(request_);
+    } catch (const std::exception& e) {
+      std::cerr << "reelpress: handler failed on the header of " << parser_->get().method_string()
+                << ' ' << parser_->get().target() << ": " << e.what() << '\n';
+    }
+  }
+  if (!large) {
+    if (length) return 413;
+    parser_->body_limit(options.body_limit);  // Counts a chunked body down from here.
+    return 0;
+  }
+  if (length && *length > options.upload_body_limit) return 413;
+  if (!take_upload_place()) return 503;
+  parser_->body_limit(options.upload_body_limit);
+  set_deadline(started + options.upload_timeout);
+  return 0;
+}
+
+bool Session::is_trusted_proxy(const asio::ip::address& peer) const {
+  // A server listening on "::" sees IPv4 peers as mapped addresses (::ffff:127.0.0.1).
+  const asio::ip::address address =
+      peer.is_v6() && peer.to_v6().is_v4_mapped()
+          ? asio::ip::address(asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6()))
+          : peer;
+  const auto& proxies = context_.trusted_proxies;
+  return std::find(proxies.begin(), proxies.end(), address) != proxies.end();
+}
+
+bool Session::take_upload_place() {
+  std::atomic<int>& in_progress = context_.uploads_in_progress;
+  int now = in_progress.load(std::memory_order_relaxed);
+  do {
+    if (now >= context_.options.uploads_at_once) return false;
+  } while (!in_progress.compare_exchange_weak(now, now + 1, std::memory_order_relaxed));
+  holds_upload_place_ = true;
+  return true;
+}
+
+void Session::release_upload_place() {
+  if (!holds_upload_place_) return;
+  holds_upload_place_ = false;
+  context_.uploads_in_progress.fetch_sub(1, std::memory_order_relaxed);
+}
+
 Awaitable<bool> Session::respond(Clock::time_point started) {
   const RequestMessage& message = parser_->get();
   site::Response response;
@@ -264,9 +338,17 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
       if (peer_address_.empty()) {
         beast::error_code ec;
         const tcp::endpoint remote = socket_.remote_endpoint(ec);
-        if (!ec) peer_address_ = remote.address().to_string();
+        if (!ec) {
+          peer_address_ = remote.address().to_string();
+          peer_is_proxy_ = is_trusted_proxy(remote.address());
+        }
       }
-      request_.client_address = peer_address_;
+      // Behind a trusted proxy the client is whom it names (ServerOptions::trusted_proxies).
+      if (peer_is_proxy_) {
+        request_.client_address =
+            forwarded_client_address(message, context_.options.client_address_header);
+      }
+      if (request_.client_address.empty()) request_.client_address = peer_address_;
     }
     auto handle = [this, &message]() -> site::Response {
       try {
@@ -286,10 +368,18 @@ Awaitable<bool> Session::respond(Clock::time_point started) {
       // A post that may block (an admin's sign-in, an upload) runs on the form pool, so it
       // does not hold up this worker's other connections, which go on reading cached pages.
       // This coroutine sleeps meanwhile and nothing else touches request_ or message.
+      // A post that waited for a thread longer than form_wait_timeout is answered 503 without
+      // running: its client hears back at once, and the queue drains when it is long.
       using PoolExecutor = asio::thread_pool::executor_type;
+      const Clock::time_point queued = Clock::now();
       response = co_await asio::co_spawn(
           context_.form_pool->get_executor(),
-          [&handle]() -> asio::awaitable<site::Response, PoolExecutor> { co_return handle(); },
+          [this, &handle, queued]() -> asio::awaitable<site::Response, PoolExecutor> {
+            if (Clock::now() - queued > context_.options.form_wait_timeout) {
+              co_return refusal_response(503);
+            }
+            co_return handle();
+          },
           asio::use_awaitable_t<Executor>());
     } else {
       response = handle();
@@ -389,6 +479,12 @@ site::Response Session::error_response(int status) {
   response.content_type = "text/plain; charset=utf-8";
   response.body = site::make_body(
       std::to_string(status) + " " + std::string(reason_phrase(status)) + "\n", 0, false);
+  return response;
+}
+
+site::Response Session::refusal_response(int status) {
+  site::Response response = error_response(status);
+  if (status == 503) response.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
   return response;
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
@@ -33,6 +34,10 @@ struct SessionContext {
   // Where POST handlers that may block run (ServerOptions::form_threads); null: on the
   // worker itself.
   boost::asio::thread_pool* form_pool = nullptr;
+  // ServerOptions::trusted_proxies, parsed by start() before any connection.
+  std::vector<boost::asio::ip::address> trusted_proxies;
+  // Large bodies being read or handled now, across the server (ServerOptions::uploads_at_once).
+  std::atomic<int> uploads_in_progress{0};
   // Set by HttpServer::stop() on the calling thread, before the workers hear of it, so a
   // response being prepared right then already says "Connection: close".
   std::atomic<bool> stop_requested{false};

@@ -40,4 +40,21 @@ Response wait_for_reply(const std::function<void(Reply)>& start) {
   return util::wait_for<Response>(start);
 }
 
+int status_for(util::ErrorCode code) {
+  using util::ErrorCode;
+  switch (code) {
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNoSpace:
+    case ErrorCode::kIo:
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kCorrupt:
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
 }  // namespace reelpress::site

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "util/clock.h"
+#include "util/result.h"
 
 namespace reelpress::site {
 
@@ -48,6 +49,11 @@ struct Body {
 std::shared_ptr<const Body> make_body(std::string identity, util::UnixTime last_modified,
                                       bool compress);
 
+// What public pages send as Content-Security-Policy: only the site's own pages may frame
+// them (no clickjacking from another site). Nothing else is restricted: the theme loads
+// nothing from elsewhere, and imported bodies are sanitized.
+inline constexpr std::string_view kFramedBySiteOnly = "frame-ancestors 'self'";
+
 struct Response {
   int status = 200;
   // A view, so that sending a cached page allocates nothing: it must name a string that
@@ -55,6 +61,10 @@ struct Response {
   std::string_view content_type = "text/html; charset=utf-8";
   // Sent as Cache-Control when not empty; a literal, like content_type.
   std::string_view cache_control;
+  // Sent as Content-Security-Policy when not empty; a literal, like content_type. Every
+  // answer carries the public pages' policy unless its handler sets a stricter one (the
+  // admin's, an SVG's sandbox).
+  std::string_view content_security_policy = kFramedBySiteOnly;
   std::shared_ptr<const Body> body;  // May be null for an empty body (301, 304, 204).
   // Whether a Range request may get part of the body (206): media files, whose players and
   // download managers ask for parts. Pages leave it off and always answer whole (RFC 9110
@@ -71,6 +81,12 @@ struct Response {
   // Extra headers (Location, Retry-After, Set-Cookie, Allow, ...).
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// The HTTP status for a failure of the core, for handlers that answer with a page saying what
+// went wrong: 404 for a miss, 400 for input that breaks a rule, 409 for a conflict, 403 for a
+// permission, 503 when trying again later can work (a full disk, a busy or failing store), 500
+// for the rest (corrupt data, a bug).
+int status_for(util::ErrorCode code);
 
 // Where an answer given later goes: called exactly once, from any thread.
 using Reply = std::function<void(Response)>;
@@ -92,8 +108,21 @@ class Handler {
   // Answers through `reply`, during this call or later from another thread. `request` stays
   // valid until `reply` is called. The default replies with handle() at once.
   virtual void handle_async(const Request& request, Reply reply) { reply(handle(request)); }
+  // Whether the sender of `header` may send a body larger than the server's limit for forms
+  // (ServerOptions::body_limit), up to its limit for uploads. `header` is a request whose
+  // header alone has arrived: its body is empty and none of it has been read, so the answer
+  // can rest only on the method, path and cookie (the admin's: a live session of a role that
+  // may upload, on the upload form's path). The server asks only for a request that
+  // announces a body over the form limit or sends it chunked; a false gets 413 with the body
+  // unread. Called on the server's event loop, from every server thread at once: it may read
+  // the store, never wait for its writer. The default: nobody may.
+  virtual bool accepts_large_body(const Request& header) {
+    (void)header;
+    return false;
+  }
   // A short themed page for errors the server finds before any handler runs (400 for a
-  // malformed request, 413 for an oversized one, 408, 500 when handle() threw).
+  // malformed request, 413 for an oversized one, 408, 500 when handle() threw, 503 when the
+  // server is too busy to start it).
   virtual Response error_page(int status) = 0;
 };
 

@@ -66,7 +66,8 @@ constexpr std::array kTypes = {
 };
 
 // An SVG opened on its own cannot run script, load anything, or be framed into a trap.
-constexpr std::string_view kSvgPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+constexpr std::string_view kSvgPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
 
 std::string_view extension_of(std::string_view name) {
   const std::size_t slash = name.rfind('/');
@@ -176,7 +177,7 @@ std::optional<Response> MediaFiles::serve(std::string_view relative_path) const 
   response.cache_control = "public, max-age=86400";
   if (!type.inline_ok) response.headers.emplace_back("Content-Disposition", "attachment");
   if (type.content_type == "image/svg+xml") {
-    response.headers.emplace_back("Content-Security-Policy", std::string(kSvgPolicy));
+    response.content_security_policy = kSvgPolicy;
   }
   return response;
 }

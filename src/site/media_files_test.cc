@@ -124,7 +124,7 @@ TEST_F(MediaFilesTest, HtmlIsADownloadAndSvgCannotRunScript) {
   auto svg = files.serve("map.svg");
   ASSERT_TRUE(svg);
   EXPECT_EQ(svg->content_type, "image/svg+xml");
-  EXPECT_NE(header(*svg, "Content-Security-Policy").find("sandbox"), std::string::npos);
+  EXPECT_NE(svg->content_security_policy.find("sandbox"), std::string::npos);
 }
 
 TEST_F(MediaFilesTest, NothingOutsideTheFolderNorWhatIsNotAFile) {

@@ -449,6 +449,23 @@ void Submissions::judge_and_store(const Request& request, const PageContext& ctx
     case SpamOutcome::kPending: status = ModerationStatus::kPending; break;
     case SpamOutcome::kApproved: status = ModerationStatus::kApproved; break;
   }
+  // Whatever a moderator would have to read counts against the site's hourly bound: a flood
+  // from many addresses, or through one proxy, stops here and not in the queue.
+  if (status != ModerationStatus::kApproved) {
+    if (const auto wait = pending_quota_.take(ctx.now, ctx.settings.pending_per_hour)) {
+      const std::string noun = status_word(a.kind);
+      Response r = problem(ctx, a.refusal(503,
+                                          {"This site has received more " + noun +
+                                           "s in the last hour than its moderators can read, so "
+                                           "yours could not be taken just now. Please send it "
+                                           "again in about " +
+                                           std::to_string((*wait + 59) / 60) + " minutes."},
+                                          true));
+      r.headers.emplace_back("Retry-After", std::to_string(*wait));
+      reply(std::move(r));
+      return;
+    }
+  }
 
   // The digest and the row go in one transaction (a savepoint of a group commit): a replay
   // saves nothing, and a failed save records nothing, so sending the same form again works.
@@ -519,7 +536,7 @@ Response Submissions::answer(const Saving& s, const util::Status& stored) const 
   if (!stored) {
     std::cerr << "reelpress: cannot save a " << noun << " on entry " << a.entry->id << ": "
               << stored.error().describe() << "\n";
-    const int code = stored.error().code == ErrorCode::kUnavailable ? 503 : 500;
+    const int code = status_for(stored.error().code);
     return problem(s.ctx, a.refusal(code,
                                     {"The site could not save your " + noun +
                                      " just now. Please try sending it again in a moment."},

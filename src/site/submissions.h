@@ -14,7 +14,9 @@
 //      with the form again).
 //   6. The honeypot empty and the form not sent too soon after it was rendered (403, with the
 //      form again: a person can simply send it once more).
-//   7. Word lists, links and trust decide the status (spam_guard.h).
+//   7. Word lists, links and trust decide the status (spam_guard.h). A submission that would
+//      wait for moderation or land in spam must fit in [comments] pending_per_hour, counted for
+//      the whole site (503 with Retry-After, and the form again).
 //   8. The digest of (token, body) is recorded in the same transaction as the comment: the
 //      same form sent twice is refused (403), and a refused or failed write records nothing.
 // A submission is acknowledged (303) only after its transaction committed: it is durable then
@@ -43,6 +45,7 @@
 #include <vector>
 
 #include "site/form_token.h"
+#include "site/hourly_quota.h"
 #include "site/http.h"
 #include "site/pages.h"
 #include "site/rate_limiter.h"
@@ -113,7 +116,8 @@ class Submissions {
   const Pages& pages_;
   const FormTokens& tokens_;
   RateLimiter& limiter_;
-  std::mutex entries_mutex_;  // Guards entries_ and entries_generation_.
+  HourlyQuota pending_quota_;  // Submissions held for moderation, site-wide.
+  std::mutex entries_mutex_;   // Guards entries_ and entries_generation_.
   std::int64_t entries_generation_ = -1;
   std::unordered_map<content::Id, std::shared_ptr<const content::Entry>> entries_;
   // Posts arriving together commit together, on its writer thread. Last: destroyed first,

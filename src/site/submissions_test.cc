@@ -365,6 +365,27 @@ TEST_F(SubmissionsTest, FloodFromOneClientGets429WithRetryAfter) {
       << "another client is not limited";
 }
 
+TEST_F(SubmissionsTest, ManyClientsTogetherMeetTheSiteWideHourlyBound) {
+  settings_.pending_per_hour = 3;
+  ASSERT_TRUE(handler_->set_settings(settings_));
+  const std::string form = html(get(kEntryPath));
+  clock_.advance(20);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(post("/comments/", comment_body(form, "R", "note " + std::to_string(i)),
+                   "198.51.100." + std::to_string(i))
+                  .status,
+              303);
+  }
+  const Response r = post("/comments/", comment_body(form, "R", "one too many"), "192.0.2.77");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(html(r).find("more comments in the last hour"), std::string::npos);
+  EXPECT_NE(html(r).find("one too many"), std::string::npos) << "the text is shown back";
+  EXPECT_EQ(std::stoll(header(r, "Retry-After")), 3600 - 20);
+  EXPECT_EQ(comments(ModerationStatus::kPending).size(), 3u);
+  clock_.advance(3600);
+  EXPECT_EQ(post("/comments/", comment_body(form, "R", "an hour later"), "192.0.2.77").status, 303);
+}
+
 TEST_F(SubmissionsTest, TrustedReturningCommenterIsPublishedUnlessHeld) {
   settings_.comments_trust_returning = true;
   ASSERT_TRUE(handler_->set_settings(settings_));

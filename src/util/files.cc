@@ -14,7 +14,9 @@ Result<AtomicFile> AtomicFile::create(const std::filesystem::path& path, Sync sy
   std::filesystem::path part = path.string() + ".part";
   const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return fail(ErrorCode::kIo, "cannot write " + path.string() + ": " + std::strerror(errno));
+    const int err = errno;
+    return fail(err == ENOSPC || err == EDQUOT ? ErrorCode::kNoSpace : ErrorCode::kIo,
+                "cannot write " + path.string() + ": " + std::strerror(err));
   }
   return AtomicFile(path, std::move(part), fd, sync);
 }
@@ -38,7 +40,8 @@ Status AtomicFile::failed(int err) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(part_.c_str());
-  return fail(ErrorCode::kIo, "cannot write " + path_.string() + ": " + std::strerror(err));
+  return fail(err == ENOSPC || err == EDQUOT ? ErrorCode::kNoSpace : ErrorCode::kIo,
+              "cannot write " + path_.string() + ": " + std::strerror(err));
 }
 
 Status AtomicFile::write(std::string_view bytes) {
@@ -60,7 +63,8 @@ Status AtomicFile::commit() {
   if (::close(fd) != 0 || ::rename(part_.c_str(), path_.c_str()) != 0) {
     const int err = errno;
     ::unlink(part_.c_str());
-    return fail(ErrorCode::kIo, "cannot write " + path_.string() + ": " + std::strerror(err));
+    return fail(err == ENOSPC || err == EDQUOT ? ErrorCode::kNoSpace : ErrorCode::kIo,
+                "cannot write " + path_.string() + ": " + std::strerror(err));
   }
   return {};
 }

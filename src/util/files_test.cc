@@ -34,7 +34,7 @@ TEST(WriteFileAtomically, AFullDiskKeepsTheOldFileAndSaysWhich) {
   std::filesystem::create_symlink("/dev/full", dir.path() / "site.toml.part");
   const Status s = write_file_atomically(path, "new");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code, ErrorCode::kIo);
+  EXPECT_EQ(s.error().code, ErrorCode::kNoSpace);
   EXPECT_EQ(s.error().message, "cannot write " + path.string() + ": No space left on device");
   EXPECT_EQ(read(path), "old");
   EXPECT_FALSE(std::filesystem::is_symlink(dir.path() / "site.toml.part"));

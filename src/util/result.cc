@@ -10,6 +10,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kPermissionDenied: return "permission denied";
     case ErrorCode::kIo: return "i/o error";
+    case ErrorCode::kNoSpace: return "no space left";
     case ErrorCode::kCorrupt: return "corrupt data";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal error";

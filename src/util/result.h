@@ -23,7 +23,9 @@ enum class ErrorCode {
   kAlreadyExists,     // A create would overwrite something that exists.
   kConflict,          // A write lost a race or breaks a uniqueness rule.
   kPermissionDenied,  // The caller may not do this (role, archive mode, closed comments).
-  kIo,                // The file system or network failed (disk full, unwritable path).
+  kIo,                // The file system or network failed (unwritable path, device error).
+  kNoSpace,           // The disk or the file system's quota is full; nothing was written, and
+                      // the same write works once there is room again.
   kCorrupt,           // Stored data is not what this version can read.
   kUnavailable,       // A dependency is busy or gone; trying again may work.
   kInternal,          // A bug: an invariant did not hold.

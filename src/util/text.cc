@@ -1,6 +1,8 @@
 #include "util/text.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstdio>
 
 namespace reelpress::util {
 namespace {
@@ -203,6 +205,73 @@ bool is_plain_relative_path(std::string_view path) {
     start = end + 1;
   }
   return true;
+}
+
+namespace {
+
+// Characters shown to moderators by their code point rather than as themselves.
+bool is_hidden_character(std::uint32_t cp) {
+  if (cp < 0x20) return cp != '\n' && cp != '\t';
+  if (cp >= 0x7F && cp <= 0x9F) return true;  // DEL and the C1 controls.
+  switch (cp) {
+    case 0x00AD:  // Soft hyphen.
+    case 0x034F:  // Combining grapheme joiner.
+    case 0x061C:  // Arabic letter mark.
+    case 0x115F:  // Hangul fillers.
+    case 0x1160:
+    case 0x180E:  // Mongolian vowel separator.
+    case 0x3164:
+    case 0xFEFF:  // Zero-width no-break space (BOM).
+    case 0xFFA0: return true;
+    default: break;
+  }
+  return (cp >= 0x200B && cp <= 0x200F) ||  // Zero-width space, joiners, LRM, RLM.
+         (cp >= 0x2028 && cp <= 0x202E) ||  // Line/paragraph separators, embeddings, overrides.
+         (cp >= 0x2060 && cp <= 0x206F) ||  // Word joiner, invisible operators, isolates.
+         (cp >= 0xFFF9 && cp <= 0xFFFB) ||  // Interlinear annotation.
+         (cp >= 0xE0000 && cp <= 0xE007F);  // Tag characters.
+}
+
+void append_code_point_name(std::uint32_t cp, std::string& out) {
+  char name[16];
+  std::snprintf(name, sizeof name, "<U+%04X>", static_cast<unsigned>(cp));
+  out += name;
+}
+
+}  // namespace
+
+std::string reveal_hidden_characters(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // The length of the valid sequence at i, or 0 for a byte that does not start one.
+    std::size_t len = 0;
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xF4) {
+      len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      if (i + len > text.size() || !is_valid_utf8(text.substr(i, len))) len = 0;
+    }
+    if (len == 0) {
+      char name[8];
+      std::snprintf(name, sizeof name, "<0x%02X>", static_cast<unsigned>(c));
+      out += name;
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    if (is_hidden_character(cp)) {
+      append_code_point_name(cp, out);
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
 }
 
 }  // namespace reelpress::util

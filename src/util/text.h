@@ -38,6 +38,14 @@ std::optional<long long> parse_non_negative(std::string_view text);
 // True when text is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// `text` with every character that a terminal or a browser would not show as itself written
+// out as "<U+202E>": control characters (C0 but newline and tab, DEL, C1), bidirectional
+// marks, embeddings, overrides and isolates (which can make "evil.exe" read "exe.live" or turn
+// a line around), zero-width and invisible characters, line and paragraph separators, Unicode
+// tag characters, and bytes that are not valid UTF-8 ("<0xFF>"). For moderators, who must see
+// what a submission really holds. Everything else is returned unchanged.
+std::string reveal_hidden_characters(std::string_view text);
+
 // True for a relative path made of plain segments ("2011/07/still.jpg"): not empty, no
 // empty, ".", ".." or hidden (".htaccess") segment, no backslash or control character, at
 // most 1024 bytes. Such a path cannot leave the folder it is joined to (symbolic links aside).

@@ -62,5 +62,28 @@ TEST(CodePoints, CountCharactersAndFindWhereTheyEnd) {
   EXPECT_EQ(offset_after_code_points("salt", 9), 4u);
 }
 
+TEST(Text, RevealHiddenCharactersNamesWhatDoesNotShow) {
+  // A right-to-left override turns "gpj.exe" around on screen; moderators see it named.
+  EXPECT_EQ(reveal_hidden_characters("photo\xE2\x80\xAEgpj.exe"), "photo<U+202E>gpj.exe");
+  EXPECT_EQ(reveal_hidden_characters("a\xE2\x80\x8B"
+                                     "b\xE2\x81\xA6"
+                                     "c\xE2\x81\xA9"),
+            "a<U+200B>b<U+2066>c<U+2069>");
+  EXPECT_EQ(reveal_hidden_characters("bell\x07 esc\x1B[2J del\x7F"),
+            "bell<U+0007> esc<U+001B>[2J del<U+007F>");
+  EXPECT_EQ(reveal_hidden_characters("c1 \xC2\x85 bom \xEF\xBB\xBF tag \xF3\xA0\x80\x81"),
+            "c1 <U+0085> bom <U+FEFF> tag <U+E0001>");
+  EXPECT_EQ(reveal_hidden_characters("bad \xFF\xC0\x80 end \xE2\x80"),
+            "bad <0xFF><0xC0><0x80> end <0xE2><0x80>");
+}
+
+TEST(Text, RevealHiddenCharactersKeepsVisibleText) {
+  const std::string visible =
+      "Line one\n\tLine two: caf\xC3\xA9, \xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4, "
+      "\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A, \xF0\x9F\x8E\xAC";
+  EXPECT_EQ(reveal_hidden_characters(visible), visible);
+  EXPECT_EQ(reveal_hidden_characters(""), "");
+}
+
 }  // namespace
 }  // namespace reelpress::util

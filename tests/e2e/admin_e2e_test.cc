@@ -1,9 +1,13 @@
 // The admin's security rules, end to end: the real binary serving a demo site, spoken to over
 // HTTP as a browser would (cookies kept, the CSRF field read from each form).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <regex>
+#include <thread>
 
 #include "e2e_support.h"
 #include "util/text.h"
@@ -40,13 +44,18 @@ class Client {
   }
   bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
   std::string csrf;  // The last admin page's.
+  // The Cookie header this client sends.
+  std::string cookie_header() const {
+    std::string cookie;
+    for (const auto& [k, v] : cookies_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+    return cookie;
+  }
 
  private:
   Response send(const std::string& method, const std::string& target, const std::string& body,
                 const std::string& content_type = "") {
     std::map<std::string, std::string> headers;
-    std::string cookie;
-    for (const auto& [k, v] : cookies_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+    const std::string cookie = cookie_header();
     if (!cookie.empty()) headers["Cookie"] = cookie;
     if (method == "POST") headers["Content-Type"] = content_type;
     Response r = e2e::get(port_, target, headers, method, body, source_);
@@ -400,6 +409,203 @@ TEST_F(AdminEndToEnd, UploadsAreCheckedByContentRenamedAndNeutralised) {
   EXPECT_EQ(cai.post("/admin/media/", Upload::body(cai.csrf, "c.gif", kGif), Upload::content_type())
                 .status,
             403);
+}
+
+TEST_F(AdminEndToEnd, CommentKeepsItsParagraphsThroughTheForm) {
+  sql("UPDATE comments SET body_html = '<p>One.</p>' || char(10) || '<p>Two.</p>' || char(10), "
+      "author_name = 'Ana' || char(8238) || 'Reader' WHERE id = 1");
+  const auto stored = [&](const std::string& column) {
+    return run_shell("sqlite3 " + (site_ / "content.db").string() + " \"SELECT " + column +
+                     " FROM comments WHERE id = 1\"")
+        .output;
+  };
+  const std::string status = stored("status").substr(0, stored("status").find('\n'));
+  Client moe = signed_in("moe");
+  const Response shown = moe.get("/admin/comments/1/");
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find(">One.\n\nTwo.</textarea>"), std::string::npos) << shown.body;
+  // The reversed name is named for the moderator, in the queue and on the form.
+  EXPECT_NE(shown.body.find("Ana&lt;U+202E&gt;Reader"), std::string::npos) << shown.body;
+  const Response queue = moe.get("/admin/comments/?status=" + status);
+  EXPECT_NE(queue.body.find("Ana&lt;U+202E&gt;Reader"), std::string::npos);
+  EXPECT_EQ(queue.body.find("Ana\xE2\x80\xAEReader"), std::string::npos);
+
+  // Sent back as a browser sends a textarea (CRLF), unchanged: the comment is as it was.
+  const std::string before = stored("body_html");
+  const std::string author = "Ana\xE2\x80\xAEReader";
+  Response saved = moe.post("/admin/comments/1/", form({{"csrf", moe.csrf},
+                                                        {"author", author},
+                                                        {"text", "One.\r\n\r\nTwo."},
+                                                        {"status", status}}));
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(stored("body_html"), before);
+
+  // Edited: still two paragraphs.
+  moe.get("/admin/comments/1/");
+  saved = moe.post("/admin/comments/1/", form({{"csrf", moe.csrf},
+                                               {"author", "Ana Reader"},
+                                               {"text", "One.\r\n\r\nTwo, edited."},
+                                               {"status", status}}));
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(stored("body_html"), "<p>One.</p>\n<p>Two, edited.</p>\n\n");
+}
+
+TEST(AdminDiskFull, SaveOnAFullDiskAnswers503AndLosesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a small file system needs root";
+  TempDir dir;
+  const fs::path disk = dir.path() / "disk";
+  fs::create_directories(disk);
+  ASSERT_EQ(run_shell("mount -t tmpfs -o size=4m tmpfs " + disk.string()).exit_code, 0);
+  struct Unmount {
+    fs::path path;
+    ~Unmount() { run_shell("umount -l " + path.string()); }
+  } unmount{disk};
+  const fs::path site = disk / "site";
+  make_demo_site(site);
+  ASSERT_EQ(run_reelpress({"user", "add", site.string(), "root", "--role", "administrator"},
+                          std::string(kPassword) + "\n")
+                .exit_code,
+            0);
+  Server server(site);
+  Client c(server.port());
+  c.get("/admin/sign-in");
+  ASSERT_EQ(
+      c.post("/admin/sign-in", form({{"csrf", c.csrf}, {"login", "root"}, {"password", kPassword}}))
+          .status,
+      303);
+  c.get("/admin/entries/new");
+  const std::string csrf = c.csrf;
+  const auto new_entry = [&] {
+    return c.post("/admin/entries/new", form({{"csrf", csrf},
+                                              {"title", "Written on a full disk"},
+                                              {"kind", "article"},
+                                              {"status", "publish"},
+                                              {"body_format", "markdown"},
+                                              {"body", std::string(400 * 1024, 'w')}}));
+  };
+  const fs::path filler = disk / "filler";
+  run_shell("dd if=/dev/zero of=" + filler.string() + " bs=16k 2>/dev/null");
+  const Response full = new_entry();
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_NE(full.body.find("disk is full"), std::string::npos) << full.body;
+  EXPECT_NE(full.body.find("Written on a full disk"), std::string::npos) << "the form is kept";
+
+  fs::remove(filler);
+  const Response saved = new_entry();
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(run_shell("sqlite3 " + (site / "content.db").string() +
+                      " \"SELECT count(*) FROM entries WHERE title = 'Written on a full disk'\"")
+                .output,
+            "1\n");
+}
+
+// A PDF of about `size` bytes: stored byte for byte (libmagic knows it by its first line).
+std::string pdf_of_size(std::size_t size) {
+  std::string pdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+  while (pdf.size() + 64 < size) pdf += "% a line of a large document, kept as it is\n";
+  return pdf + "%%EOF\n";
+}
+
+TEST_F(AdminEndToEnd, ASignedInEditorUploadsALargeFileAndOnlyFourAtOnce) {
+  Client root = signed_in("root");
+  ASSERT_EQ(root.get("/admin/media/").status, 200);
+  const std::string body = Upload::body(root.csrf, "cut.pdf", pdf_of_size(3 << 20));
+  ASSERT_GT(body.size(), 1u << 20);  // More than anyone not signed in may send.
+  Response uploaded = root.post("/admin/media/", body, Upload::content_type());
+  ASSERT_EQ(uploaded.status, 303) << uploaded.body;
+  EXPECT_NE(uploaded.header("location").find("cut.pdf"), std::string::npos);
+
+  // Four large bodies are read at once; a fifth is told to come back, its body unread.
+  const std::string head =
+      "POST /admin/media/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + root.cookie_header() +
+      "\r\nContent-Type: " + Upload::content_type() +
+      "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  std::vector<std::unique_ptr<Connection>> uploading;
+  for (int i = 0; i < 4; ++i) {
+    uploading.push_back(std::make_unique<Connection>(server_->port()));
+    uploading.back()->send_raw(head);
+    auto go_on = uploading.back()->read_response(/*head=*/true);
+    ASSERT_TRUE(go_on);
+    EXPECT_EQ(go_on->status, 100);
+  }
+  Connection fifth(server_->port());
+  fifth.send_raw(head);
+  auto busy = fifth.read_response();
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 503);
+  EXPECT_FALSE(busy->header("retry-after").empty());
+  // One of the four gives up: its place is free again.
+  uploading.pop_back();
+  EXPECT_TRUE(eventually([&] {
+    Connection next(server_->port());
+    next.send_raw(head);
+    auto r = next.read_response(/*head=*/true);
+    return r && r->status == 100;
+  }));
+}
+
+TEST_F(AdminEndToEnd, SignInsThatOutlastTheRequestTimeoutAreAllAnswered) {
+  server_.reset();
+  server_ = std::make_unique<Server>(site_, std::vector<std::string>{"--request-timeout", "1"});
+  // A sign-in (argon2id over 64 MiB, on the server's four form threads) as a raw request; the
+  // form's token only has to match its cookie.
+  // Each for a login of its own: failures on one account would soon be held back (429) before
+  // the password is looked at, and this is about the ones that take long.
+  const auto request_for = [](const std::string& login) {
+    const std::string form_body = "csrf=t0k3n&login=" + login + "&password=not+the+password+at+all";
+    return "POST /admin/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: rp_signin=t0k3n\r\n"
+           "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
+           "Content-Length: " +
+           std::to_string(form_body.size()) + "\r\n\r\n" + form_body;
+  };
+  const std::string request = request_for("nobody");
+  const auto one_start = std::chrono::steady_clock::now();
+  {
+    Connection alone(server_->port(), "127.0.0.2");
+    alone.send_raw(request);
+    auto r = alone.read_response();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 403) << r->body;
+  }
+  const double one =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - one_start).count();
+  // Enough sign-ins at once that the last would finish about three seconds on: many wait
+  // for a form thread or run past the one-second timeout. Eight per client address, under
+  // the per-client limit of ten a minute.
+  const int count = std::clamp(static_cast<int>(std::ceil(6.0 / one)) + 8, 16, 160);
+  struct Outcome {
+    int status = 0;
+    bool retry_after = false;
+    double seconds = 0;
+  };
+  std::vector<Outcome> outcomes(static_cast<std::size_t>(count));
+  std::vector<std::thread> clients;
+  for (int i = 0; i < count; ++i) {
+    clients.emplace_back([&, i] {
+      const auto start = std::chrono::steady_clock::now();
+      Connection c(server_->port(), "127.0.1." + std::to_string(1 + i / 8));
+      c.send_raw(request_for("nobody-" + std::to_string(i)));
+      auto r = c.read_response(false, std::chrono::seconds(60));
+      Outcome& o = outcomes[static_cast<std::size_t>(i)];
+      o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (r) {
+        o.status = r->status;
+        o.retry_after = !r->header("retry-after").empty();
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  double slowest = 0;
+  for (const Outcome& o : outcomes) {
+    // A wrong password, or too busy to start: an answer either way, never a closed connection.
+    EXPECT_TRUE(o.status == 403 || o.status == 503) << o.status << " after " << o.seconds << " s";
+    if (o.status == 503) {
+      EXPECT_TRUE(o.retry_after);
+    }
+    slowest = std::max(slowest, o.seconds);
+  }
+  // Otherwise nothing outlasted the timeout and this proved nothing.
+  EXPECT_GT(slowest, 1.0) << count << " sign-ins of " << one << " s each";
 }
 
 }  // namespace

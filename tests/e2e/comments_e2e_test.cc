@@ -348,6 +348,47 @@ TEST_F(CommentsTest, ModeratorEditsACommentAndASuggestionFromTheCommandLine) {
   EXPECT_NE(shown.find("https://wells.example.org"), std::string::npos) << shown;
 }
 
+TEST_F(CommentsTest, CommentKeepsItsParagraphsThroughShowAndAnUnchangedEdit) {
+  Form form =
+      comment_form(port(), kIntroduction, "Paragraph Reader", "One.\r\n\r\nTwo, on\r\ntwo lines.");
+  wait_fill_time();
+  ASSERT_EQ(submit(port(), form).status, 303);
+  const std::string id = listed_id(site(), "Paragraph Reader");
+  const std::string shown = moderate(site(), {"show", id});
+  EXPECT_NE(shown.find("\n\nOne.\n\nTwo, on\ntwo lines.\n"), std::string::npos) << shown;
+
+  const auto body_of = [&] {
+    return run_shell("sqlite3 " + (site() / "content.db").string() +
+                     " \"SELECT body_html FROM comments WHERE id = " + id.substr(1) + "\"")
+        .output;
+  };
+  const std::string before = body_of();
+  ASSERT_NE(before.find("<p>One.</p>"), std::string::npos) << before;
+  // The text as `show` printed it, sent back unchanged, changes nothing.
+  const CommandResult same = run_reelpress({"comments", site().string(), "edit", id, "--text", "-"},
+                                           "One.\n\nTwo, on\ntwo lines.\n");
+  ASSERT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_EQ(body_of(), before);
+}
+
+TEST_F(CommentsTest, ModeratorsSeeCharactersThatDoNotShowNamed) {
+  // A right-to-left override makes "txt.exe" read differently on screen; a zero-width space
+  // hides inside a word; an escape sequence could drive the moderator's terminal.
+  Form form = comment_form(port(), kIntroduction,
+                           "Hidden\xE2\x80\xAE"
+                           "Reader",
+                           "Open in\xE2\x80\x8Bvisible \x1B[2J now");
+  wait_fill_time();
+  ASSERT_EQ(submit(port(), form).status, 303);
+  const std::string id = listed_id(site(), "Hidden<U+202E>Reader");
+  ASSERT_EQ(id.front(), 'c') << moderate(site(), {"list"});
+  const std::string shown = moderate(site(), {"show", id});
+  EXPECT_NE(shown.find("Author:   Hidden<U+202E>Reader"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Open in<U+200B>visible"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find('\x1B'), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("\xE2\x80\xAE"), std::string::npos) << shown;
+}
+
 TEST_F(CommentsTest, ReplyFormWorksWithoutJavaScript) {
   const Response page = get(port(), kOrganizations);
   const std::size_t link = page.body.find("href=\"?replytocom=5#respond\"");
@@ -625,6 +666,34 @@ TEST(CommentsDefence, FloodFromOneClientGets429WithRetryAfter) {
   EXPECT_EQ(tidy_errors(refused.body), "");
 }
 
+TEST(CommentsDefence, SiteWideHourlyBoundHoldsWhenTheClientLimitCannot) {
+  // Every reader behind one proxy, or a flood from many addresses: the per-client limit is
+  // off here, and the site-wide bound on what waits for moderation still holds.
+  TempDir dir;
+  const fs::path site = dir.path() / "site";
+  make_demo_site(site);
+  set_setting(site, "comments", "min_fill_seconds", "1");
+  set_setting(site, "comments", "rate_per_minute", "0");
+  set_setting(site, "comments", "pending_per_hour", "2");
+  Server server(site);
+  Form form = comment_form(server.port(), kIntroduction, "Crowd", "x");
+  wait_fill_time();
+  for (int i = 0; i < 2; ++i) {
+    form.set("comment", "voice " + std::to_string(i));
+    ASSERT_EQ(submit(server.port(), form).status, 303);
+  }
+  form.set("comment", "one voice too many");
+  const Response refused = submit(server.port(), form);
+  ASSERT_EQ(refused.status, 503);
+  const int retry_after = std::atoi(refused.header("retry-after").c_str());
+  EXPECT_GT(retry_after, 3000);
+  EXPECT_LE(retry_after, 3600);
+  EXPECT_NE(refused.body.find("more comments in the last hour"), std::string::npos);
+  EXPECT_NE(refused.body.find("one voice too many"), std::string::npos);
+  EXPECT_EQ(tidy_errors(refused.body), "");
+  EXPECT_EQ(listed_id(site, "one voice too many"), "<not listed>");
+}
+
 TEST(CommentsDefence, ArchiveModeShowsNoFormsAndRefusesPostsWith403) {
   TempDir dir;
   const fs::path site = dir.path() / "site";
@@ -854,6 +923,44 @@ TEST(CommentsPrivacy, NoClientAddressInTheDatabaseLogsOrSiteAndNoEmailInPages) {
   ASSERT_EQ(server.stop(), 0);
   EXPECT_EQ(joined(files_holding(site, client)), "");
   EXPECT_EQ(joined(files_holding(site, "127.0.0.1")), "");
+}
+
+TEST(CommentsBehindAProxy, EachReaderHasTheirOwnLimitAndOnlyTheProxyIsBelieved) {
+  TempDir dir;
+  const fs::path site = dir.path() / "site";
+  make_demo_site(site);
+  set_setting(site, "comments", "rate_per_minute", "2");
+  set_setting(site, "server", "trusted_proxies", "[\"127.0.0.1\"]");
+  set_setting(site, "server", "client_address_header", "\"X-Forwarded-For\"");
+  Server server(site);
+  // A post's answer is 429 once its client used up its rate, whatever else is wrong with it
+  // (the rate is checked before the form's token).
+  const auto status_of_post = [&](const std::string& source, const std::string& forwarded) {
+    const std::string body = "comment=hello";
+    return exchange_from(source, server.port(),
+                         "POST /comments/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                             (forwarded.empty() ? "" : "X-Forwarded-For: " + forwarded + "\r\n") +
+                             "Content-Type: application/x-www-form-urlencoded\r\n"
+                             "Content-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body)
+        .status;
+  };
+  // Two readers through the proxy (127.0.0.1), which appends each one's address.
+  EXPECT_NE(status_of_post("127.0.0.1", "198.51.100.23"), 429);
+  EXPECT_NE(status_of_post("127.0.0.1", "10.9.9.9, 198.51.100.23"), 429);
+  EXPECT_EQ(status_of_post("127.0.0.1", "198.51.100.23"), 429);  // Only the proxy's entry counts.
+  EXPECT_NE(status_of_post("127.0.0.1", "198.51.100.24"), 429);  // The next reader is not held.
+  // A client that talks to the server directly is counted under its own address, whatever it
+  // claims.
+  EXPECT_NE(status_of_post("127.0.0.9", "198.51.100.30"), 429);
+  EXPECT_NE(status_of_post("127.0.0.9", "198.51.100.31"), 429);
+  EXPECT_EQ(status_of_post("127.0.0.9", "198.51.100.32"), 429);
+  // The forwarded addresses are kept nowhere, like the others.
+  ASSERT_TRUE(
+      eventually([&] { return server.log().find("POST /comments/") != std::string::npos; }));
+  EXPECT_EQ(server.log().find("198.51.100."), std::string::npos) << server.log();
+  ASSERT_EQ(server.stop(), 0);
+  EXPECT_EQ(joined(files_holding(site, "198.51.100.")), "");
 }
 
 }  // namespace

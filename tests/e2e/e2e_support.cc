@@ -181,6 +181,7 @@ Connection::Connection(int port, const std::string& source) {
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
     throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
   }
 }
@@ -287,6 +288,15 @@ bool eventually(const std::function<bool()>& fn, std::chrono::milliseconds timeo
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return fn();
+}
+
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
 }
 
 }  // namespace reelpress::e2e

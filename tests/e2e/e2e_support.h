@@ -46,6 +46,8 @@ class Server {
   explicit Server(const std::filesystem::path& site, std::vector<std::string> extra_args = {});
   ~Server();
   int port() const { return port_; }
+  // The serving process, for reading its /proc entries.
+  pid_t pid() const { return pid_; }
   // Everything the server wrote so far (access log and errors).
   std::string log() const;
   // Sends SIGTERM and waits; returns the exit code.
@@ -100,6 +102,9 @@ std::string tidy_errors(const std::string& html);
 
 // Creates a demo site in dir with `reelpress init --demo`; fails the test if it cannot.
 void make_demo_site(const std::filesystem::path& dir);
+
+// The resident memory of process `pid` in KiB (VmRSS in /proc/PID/status); 0 if unknown.
+long resident_kib(pid_t pid);
 
 // Polls fn until it returns true or timeout passes.
 bool eventually(const std::function<bool()>& fn,

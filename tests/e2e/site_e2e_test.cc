@@ -67,6 +67,14 @@ TEST_F(SiteTest, HomeListsFilmsAndLatestEntriesWithFooter) {
   EXPECT_EQ(r.body.find("no longer actively maintained"), std::string::npos);
 }
 
+TEST_F(SiteTest, PagesMayBeFramedOnlyByTheSiteItself) {
+  // Clickjacking: another site must not be able to show these pages in a frame.
+  for (const char* path : {"/", "/films/the-well-keepers/", "/no-such-page/"}) {
+    const Response r = fetch(path);
+    EXPECT_EQ(r.header("content-security-policy"), "frame-ancestors 'self'") << path;
+  }
+}
+
 TEST_F(SiteTest, FilmPageListsItsCompanionEntries) {
   const Response r = fetch("/films/the-well-keepers/");
   ASSERT_EQ(r.status, 200);

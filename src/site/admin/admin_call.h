@@ -31,6 +31,15 @@ struct AdminHandler::Call {
   bool post() const { return request.method == Method::kPost; }
 };
 
+// Why a save to the store failed, for the form shown again: the status to answer with
+// (site::status_for: 409 for a slug in use, 503 for a full disk) and a sentence for the editor.
+// Logs what the editor is not shown.
+struct SaveProblem {
+  int status = 500;
+  std::string sentence;
+};
+SaveProblem save_problem(const util::Error& e, std::string_view what);
+
 // A positive id written in a form or path; nullopt for anything else.
 inline std::optional<content::Id> parse_id(std::string_view text) {
   auto n = util::parse_non_negative(text);

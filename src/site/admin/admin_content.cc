@@ -36,16 +36,23 @@ std::string saved_notice(const Request& request) {
   return util::form_value(request.query, "saved") == "1" ? "Saved." : "";
 }
 
-// A store error on save, as a sentence for the form.
-std::string save_problem(const util::Error& e, std::string_view what) {
-  if (e.code == ErrorCode::kConflict) {
-    return "Another " + std::string(what) + " has this slug. Choose another slug.";
-  }
-  std::cerr << "reelpress: cannot save a " << what << ": " << e.describe() << "\n";
-  return "The " + std::string(what) + " could not be saved. Nothing was changed.";
-}
-
 }  // namespace
+
+SaveProblem save_problem(const util::Error& e, std::string_view what) {
+  const std::string thing(what);
+  switch (e.code) {
+    case ErrorCode::kConflict:
+      return {409, "Another " + thing + " has this slug. Choose another slug."};
+    case ErrorCode::kNoSpace:
+      std::cerr << "reelpress: cannot save a " << thing << ": " << e.describe() << "\n";
+      return {503,
+              "The server's disk is full: nothing was saved. Save again once the site's "
+              "administrator has freed some space."};
+    default:
+      std::cerr << "reelpress: cannot save a " << thing << ": " << e.describe() << "\n";
+      return {status_for(e.code), "The " + thing + " could not be saved. Nothing was changed."};
+  }
+}
 
 void AdminHandler::keep_old_address(const std::string& old_path, const std::string& new_path) {
   if (old_path.empty() || old_path == new_path) return;
@@ -108,6 +115,7 @@ Response AdminHandler::films(Call& call, std::optional<Id> id, bool is_new) {
   }
   const content::Film before = film;
   std::vector<std::string> errors;
+  int error_status = 400;  // A save that failed sets its own.
   if (call.post()) {
     const ParsedForm& f = call.form;
     film.title = trimmed(f, "title");
@@ -162,7 +170,9 @@ Response AdminHandler::films(Call& call, std::optional<Id> id, bool is_new) {
         keep_old_address(old_path, site_.snapshot()->film_url(film));
         return see_other("/admin/films/" + std::to_string(*saved) + "/?saved=1");
       }
-      errors.push_back(save_problem(saved.error(), "film"));
+      const SaveProblem problem = save_problem(saved.error(), "film");
+      errors.push_back(problem.sentence);
+      error_status = problem.status;
     }
   }
   Choices posters = {{"", "None"}};
@@ -228,7 +238,7 @@ Response AdminHandler::films(Call& call, std::optional<Id> id, bool is_new) {
                  {"errors", messages(errors)},
                  {"has_errors", !errors.empty()},
                  {"notice", saved_now ? std::string("Saved.") : std::string()}},
-      errors.empty() ? 200 : 400);
+      errors.empty() ? 200 : error_status);
 }
 
 // ---- Categories ---------------------------------------------------------------------------
@@ -273,6 +283,7 @@ Response AdminHandler::categories(Call& call, std::optional<Id> id, bool is_new)
     category = *by_id[*id];
   }
   std::vector<std::string> errors;
+  int error_status = 400;  // A save that failed sets its own.
   if (call.post()) {
     const ParsedForm& f = call.form;
     const std::string old_path = id ? site_.snapshot()->category_url(*id) : "";
@@ -303,7 +314,9 @@ Response AdminHandler::categories(Call& call, std::optional<Id> id, bool is_new)
         keep_old_address(old_path, site_.snapshot()->category_url(*saved));
         return see_other("/admin/categories/" + std::to_string(*saved) + "/?saved=1");
       }
-      errors.push_back(save_problem(saved.error(), "category"));
+      const SaveProblem problem = save_problem(saved.error(), "category");
+      errors.push_back(problem.sentence);
+      error_status = problem.status;
     }
   }
   Choices parents = {{"", "None (top level)"}};
@@ -334,7 +347,7 @@ Response AdminHandler::categories(Call& call, std::optional<Id> id, bool is_new)
           {"errors", messages(errors)},
           {"has_errors", !errors.empty()},
           {"notice", saved_notice(call.request)}},
-      errors.empty() ? 200 : 400);
+      errors.empty() ? 200 : error_status);
 }
 
 // ---- Tags ---------------------------------------------------------------------------------
@@ -366,6 +379,7 @@ Response AdminHandler::tags(Call& call, std::optional<Id> id, bool is_new) {
     tag = std::move(*found);
   }
   std::vector<std::string> errors;
+  int error_status = 400;  // A save that failed sets its own.
   if (call.post()) {
     const std::string old_path = id ? site_.snapshot()->tag_url(*id) : "";
     tag.name = trimmed(call.form, "name");
@@ -379,7 +393,9 @@ Response AdminHandler::tags(Call& call, std::optional<Id> id, bool is_new) {
         keep_old_address(old_path, site_.snapshot()->tag_url(*saved));
         return see_other("/admin/tags/" + std::to_string(*saved) + "/?saved=1");
       }
-      errors.push_back(save_problem(saved.error(), "tag"));
+      const SaveProblem problem = save_problem(saved.error(), "tag");
+      errors.push_back(problem.sentence);
+      error_status = problem.status;
     }
   }
   mstch::array fields{
@@ -399,7 +415,7 @@ Response AdminHandler::tags(Call& call, std::optional<Id> id, bool is_new) {
                          {"errors", messages(errors)},
                          {"has_errors", !errors.empty()},
                          {"notice", saved_notice(call.request)}},
-              errors.empty() ? 200 : 400);
+              errors.empty() ? 200 : error_status);
 }
 
 // ---- Organizations ------------------------------------------------------------------------
@@ -434,6 +450,7 @@ Response AdminHandler::organizations(Call& call, std::optional<Id> id, bool is_n
     org = std::move(*found);
   }
   std::vector<std::string> errors;
+  int error_status = 400;  // A save that failed sets its own.
   if (call.post()) {
     const ParsedForm& f = call.form;
     org.name = trimmed(f, "name");
@@ -457,7 +474,9 @@ Response AdminHandler::organizations(Call& call, std::optional<Id> id, bool is_n
         site_.notice_write();
         return see_other("/admin/organizations/" + std::to_string(*saved) + "/?saved=1");
       }
-      errors.push_back(save_problem(saved.error(), "organization"));
+      const SaveProblem problem = save_problem(saved.error(), "organization");
+      errors.push_back(problem.sentence);
+      error_status = problem.status;
     }
   }
   const Choices statuses = {{"approved", "Listed (approved)"},
@@ -484,13 +503,14 @@ Response AdminHandler::organizations(Call& call, std::optional<Id> id, bool is_n
                  {"errors", messages(errors)},
                  {"has_errors", !errors.empty()},
                  {"notice", saved_notice(call.request)}},
-      errors.empty() ? 200 : 400);
+      errors.empty() ? 200 : error_status);
 }
 
 // ---- Redirects ----------------------------------------------------------------------------
 
 Response AdminHandler::redirects(Call& call) {
   std::vector<std::string> errors;
+  int error_status = 400;  // A save that failed sets its own.
   std::string from, to;
   if (call.post()) {
     const std::string action(call.form.value("action"));
@@ -529,7 +549,9 @@ Response AdminHandler::redirects(Call& call) {
     if (to == from) errors.push_back("A redirect to itself would never end.");
     if (errors.empty()) {
       if (auto s = store_.save_redirect(redirect); !s) {
-        errors.push_back(save_problem(s.error(), "redirect"));
+        const SaveProblem problem = save_problem(s.error(), "redirect");
+        errors.push_back(problem.sentence);
+        error_status = problem.status;
       } else {
         site_.notice_write();
         return see_other("/admin/redirects/?saved=1");
@@ -573,7 +595,7 @@ Response AdminHandler::redirects(Call& call) {
                  {"errors", messages(errors)},
                  {"has_errors", !errors.empty()},
                  {"notice", saved_notice(call.request)}},
-      errors.empty() ? 200 : 400);
+      errors.empty() ? 200 : error_status);
 }
 
 }  // namespace reelpress::site::admin

@@ -48,7 +48,7 @@ constexpr std::size_t kMaxFormFields = 2000;  // Categories are checkboxes: a si
 constexpr std::size_t kMaxTitleChars = 300;
 
 void add_security_headers(Response& r) {
-  r.headers.emplace_back("Content-Security-Policy", std::string(kCsp));
+  r.content_security_policy = kCsp;
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Referrer-Policy", "same-origin");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -98,6 +98,50 @@ std::string shown_time(util::UnixTime t) {
   std::string s = datetime_local(t);
   s[10] = ' ';
   return s;
+}
+
+// A comment as moderators read it in the queue: its text with paragraphs and line breaks,
+// links as their addresses (nothing to click by mistake), and characters that do not show as
+// themselves (a right-to-left override, a zero-width space) named, e.g. "<U+202E>".
+std::string moderator_view(std::string_view body_html) {
+  std::string out = "<p>";
+  const std::string text =
+      render::escape_html(util::reveal_hidden_characters(render::comment_to_plain_text(body_html)));
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "\n\n") == 0) {
+      out += "</p><p>";
+      ++i;
+    } else if (text[i] == '\n') {
+      out += "<br>";
+    } else {
+      out += text[i];
+    }
+  }
+  return out + "</p>";
+}
+
+// What a textarea sent, with the browser's CRLF line ends as the "\n" the form showed.
+std::string textarea_value(std::string_view sent) {
+  std::string text;
+  text.reserve(sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (sent[i] == '\r') {
+      text += '\n';
+      if (i + 1 < sent.size() && sent[i + 1] == '\n') ++i;
+    } else {
+      text += sent[i];
+    }
+  }
+  return text;
+}
+
+// For a moderator's form: the name and text again with the characters that do not show as
+// themselves named, or "" when there are none.
+std::string hidden_characters_note(std::string_view author, std::string_view text) {
+  const std::string shown_author = util::reveal_hidden_characters(author);
+  const std::string shown_text = util::reveal_hidden_characters(text);
+  if (shown_author == author && shown_text == text) return "";
+  return shown_author + "\n\n" + shown_text;
 }
 
 std::string status_label(EntryStatus s) {
@@ -163,6 +207,16 @@ void AdminHandler::handle_async(const Request& request, Reply reply) {
   } else {
     site_.handle_async(request, std::move(reply));
   }
+}
+
+bool AdminHandler::accepts_large_body(const Request& header) {
+  if (header.method != Method::kPost || header.path != kUploadPath || options_.media_root.empty()) {
+    return false;
+  }
+  // peek(), not resume(): this runs on the server's event loop, which must not wait for the
+  // store's writer to touch or delete a session. The handler resumes it when the body is in.
+  auto active = sessions_.peek(cookie_value(header.cookie, cookie_name(kSessionCookie)));
+  return active && auth::can(active->user.role, Capability::kUploadMedia);
 }
 
 bool AdminHandler::secure() const { return site_.settings()->base_url.starts_with("https://"); }
@@ -912,7 +966,7 @@ Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> exis
   }
   if (!errors.empty()) return entry_form(call, entry, 400, errors, "");
   auto id = store_entry(call, entry, existing);
-  if (!id) return entry_form(call, entry, 409, {id.error().message}, "");
+  if (!id) return entry_form(call, entry, status_for(id.error().code), {id.error().message}, "");
   return see_other("/admin/entries/" + std::to_string(*id) + "/?saved=1");
 }
 
@@ -936,12 +990,8 @@ util::Result<Id> AdminHandler::store_entry(Call& call, content::Entry entry,
     return {};
   });
   if (!saved) {
-    std::cerr << "reelpress: cannot save an entry: " << saved.error().describe() << "\n";
-    if (saved.error().code == ErrorCode::kConflict) {
-      return util::fail(ErrorCode::kConflict,
-                        "Another entry has this slug where it would clash. Choose another slug.");
-    }
-    return util::fail(ErrorCode::kIo, "The entry could not be saved. Nothing was changed.");
+    // The code stays the store's, so that the form's status says what happened (409, 503).
+    return util::fail(saved.error().code, save_problem(saved.error(), "entry").sentence);
   }
   site_.notice_write();
   // Old links keep working: a published entry whose address changed gets a redirect from the
@@ -1080,12 +1130,12 @@ Response AdminHandler::queue(Call& call, bool comments) {
       const auto& [title, url] = entry_of(c.entry_id);
       items.push_back(mstch::map{{"id", std::to_string(c.id)},
                                  {"kind", noun},
-                                 {"author", c.author_name},
+                                 {"author", util::reveal_hidden_characters(c.author_name)},
                                  {"entry_title", title},
                                  {"entry_url", url},
                                  {"date", shown_time(c.created_at)},
                                  {"edit_url", "/admin/comments/" + std::to_string(c.id) + "/"},
-                                 {"text_html", c.body_html}});
+                                 {"text_html", moderator_view(c.body_html)}});
     }
   } else {
     auto list = store_.organizations_with_status(status);
@@ -1093,14 +1143,18 @@ Response AdminHandler::queue(Call& call, bool comments) {
     for (const content::Organization& o : *list) {
       std::string title = "(no page)", url = "/";
       if (o.suggested_for_entry_id) std::tie(title, url) = entry_of(*o.suggested_for_entry_id);
-      // Suggestions are plain text: shown escaped, never as markup.
-      std::string text = "<p><strong>" + render::escape_html(o.name) + "</strong>";
-      if (!o.url.empty()) text += " · " + render::escape_html(o.url);
-      if (!o.region.empty()) text += " · " + render::escape_html(o.region);
-      text += "</p><p>" + render::escape_html(o.description) + "</p>";
+      // Suggestions are plain text: shown escaped, never as markup, and with what does not
+      // show named.
+      auto shown = [](std::string_view field) {
+        return render::escape_html(util::reveal_hidden_characters(field));
+      };
+      std::string text = "<p><strong>" + shown(o.name) + "</strong>";
+      if (!o.url.empty()) text += " · " + shown(o.url);
+      if (!o.region.empty()) text += " · " + shown(o.region);
+      text += "</p><p>" + shown(o.description) + "</p>";
       items.push_back(mstch::map{{"id", std::to_string(o.id)},
                                  {"kind", noun},
-                                 {"author", o.name},
+                                 {"author", util::reveal_hidden_characters(o.name)},
                                  {"entry_title", title},
                                  {"entry_url", url},
                                  {"date", shown_time(o.created_at)},
@@ -1146,12 +1200,15 @@ Response AdminHandler::comment(Call& call, Id id) {
   const std::string entry_title = entry ? entry->title : "(a removed entry)";
   const std::string entry_url = entry ? site_.canonical_path(*entry) : "/";
   std::string author = c->author_name;
-  std::string text = render::html_to_text(c->body_html, 100000);
+  // The text as the reader wrote it, paragraphs and all; sent back unchanged, it leaves the
+  // stored comment as it was (imported markup included).
+  const std::string stored_text = render::comment_to_plain_text(c->body_html);
+  std::string text = stored_text;
   ModerationStatus status = c->status;
   std::vector<std::string> errors;
   if (call.post()) {
     author = std::string(util::trim(call.form.value("author")));
-    text = std::string(call.form.value("text"));
+    text = textarea_value(call.form.value("text"));
     status = content::parse_moderation_status(call.form.value("status")).value_or(status);
     if (author.empty()) errors.push_back("The name is empty.");
     if (too_long(author, form::kMaxAuthorChars))
@@ -1162,10 +1219,11 @@ Response AdminHandler::comment(Call& call, Id id) {
     }
     if (errors.empty()) {
       c->author_name = author;
-      c->body_html = render::plain_text_to_html(text);
+      if (text != stored_text) c->body_html = render::plain_text_to_html(text);
       c->status = status;
       if (auto s = store_.save_comment(*c); !s) {
-        return message(&call, 500, "The comment could not be saved", {s.error().message});
+        const SaveProblem failed = save_problem(s.error(), "comment");
+        return message(&call, failed.status, "The comment could not be saved", {failed.sentence});
       }
       site_.notice_write();
       return see_other("/admin/comments/?status=" + std::string(content::to_string(status)) +
@@ -1185,6 +1243,7 @@ Response AdminHandler::comment(Call& call, Id id) {
               mstch::map{{"action", "/admin/comments/" + std::to_string(id) + "/"},
                          {"author", author},
                          {"text", text},
+                         {"revealed", hidden_characters_note(author, text)},
                          {"entry_title", entry_title},
                          {"entry_url", entry_url},
                          {"date", shown_time(c->created_at)},
@@ -1247,7 +1306,9 @@ Response AdminHandler::settings_page(Call& call) {
         if (s.error().code == ErrorCode::kInvalidArgument) {
           errors.push_back(s.error().message);
         } else {
-          return message(&call, 500, "The settings could not be saved", {s.error().message});
+          const SaveProblem failed = save_problem(s.error(), "settings");
+          return message(&call, failed.status, "The settings could not be saved",
+                         {failed.sentence});
         }
       }
     }
@@ -1337,9 +1398,11 @@ Response AdminHandler::media_page(Call& call) {
       }
       const auto refusal = media::upload_error_of(saved.error());
       if (!refusal) {
-        std::cerr << "reelpress: cannot store an upload: " << saved.error().describe() << "\n";
-        problem = "The file could not be stored. Nothing was kept; try again later.";
-        status = 500;
+        const SaveProblem failed = save_problem(saved.error(), "file");
+        problem = saved.error().code == ErrorCode::kNoSpace
+                      ? failed.sentence
+                      : "The file could not be stored. Nothing was kept; try again later.";
+        status = failed.status;
       } else {
         problem = std::string(media::upload_error_message(*refusal));
         switch (*refusal) {

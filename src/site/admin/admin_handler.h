@@ -42,8 +42,8 @@ namespace reelpress::site::admin {
 
 class AdminHandler final : public Handler {
  public:
-  // Where the media form posts: the server lets bodies sent here be larger than forms'
-  // (ServerOptions::upload_path).
+  // Where the media form posts: the one path whose bodies may be larger than forms' (see
+  // accepts_large_body).
   static constexpr std::string_view kUploadPath = "/admin/media/";
 
   struct Options {
@@ -70,6 +70,9 @@ class AdminHandler final : public Handler {
   }
   void handle_async(const Request& request, Reply reply) override;
   Response error_page(int status) override { return site_.error_page(status); }
+  // A post to kUploadPath carrying the cookie of a live session whose role may upload media,
+  // when uploads are on (Options::media_root). Reads the store and writes nothing.
+  bool accepts_large_body(const Request& header) override;
 
   struct Call;  // One request being answered (admin_handler.cc).
   // /admin and everything under /admin/.

@@ -198,8 +198,7 @@ TEST_F(AdminHandlerTest, SignInSetsAnHttpOnlySameSiteSessionCookie) {
   Response form = get(b, "/admin/sign-in");
   EXPECT_EQ(form.status, 200);
   EXPECT_EQ(form.cache_control, "no-store");
-  EXPECT_NE(header(form, "Content-Security-Policy").find("frame-ancestors 'none'"),
-            std::string::npos);
+  EXPECT_NE(form.content_security_policy.find("frame-ancestors 'none'"), std::string::npos);
   Response in =
       post(b, "/admin/sign-in",
            {{"csrf", csrf_of(body(form))}, {"login", "ed"}, {"password", std::string(kPassword)}});
@@ -342,6 +341,38 @@ TEST_F(AdminHandlerTest, EachRoleIsRefusedWhatItMayNotDo) {
             403);
   EXPECT_EQ(store_->entry_by_id(eds)->title, "Crossing the Salt Road");
   EXPECT_EQ(get(author, "/admin/comments/").status, 403);
+}
+
+TEST_F(AdminHandlerTest, OnlyASessionThatMayUploadMaySendALargeBodyAndOnlyToTheMediaForm) {
+  AdminHandler::Options options;
+  options.media_root = temp_.path() / "media";
+  auto uploads = AdminHandler::create(*store_, *site_, clock_, options);
+  ASSERT_TRUE(uploads);
+  auto header = [](const std::string& path, const std::string& cookie) {
+    Request r;
+    r.method = Method::kPost;
+    r.target = r.path = path;
+    r.cookie = cookie;
+    return r;
+  };
+  Browser author = signed_in("author");
+  Browser contrib = signed_in("contrib");
+  Browser mod = signed_in("mod");
+  EXPECT_TRUE((*uploads)->accepts_large_body(header("/admin/media/", author.cookie_header())));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", "")));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", "rp_session=forged")));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", contrib.cookie_header())));
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", mod.cookie_header())));
+  EXPECT_FALSE(
+      (*uploads)->accepts_large_body(header("/admin/entries/new", author.cookie_header())));
+  Request get = header("/admin/media/", author.cookie_header());
+  get.method = Method::kGet;
+  EXPECT_FALSE((*uploads)->accepts_large_body(get));
+  // Without a media folder nothing is uploaded, so nothing large is taken either.
+  EXPECT_FALSE(admin_->accepts_large_body(header("/admin/media/", author.cookie_header())));
+  // A session idle too long is not live, though the check deletes nothing.
+  clock_.advance(31 * 60);
+  EXPECT_FALSE((*uploads)->accepts_large_body(header("/admin/media/", author.cookie_header())));
 }
 
 TEST_F(AdminHandlerTest, AScheduledEntryAppearsAtItsTime) {

@@ -26,8 +26,8 @@ ErrorCode code_for(int rc) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
     case SQLITE_FORMAT: return ErrorCode::kCorrupt;
+    case SQLITE_FULL: return ErrorCode::kNoSpace;
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
