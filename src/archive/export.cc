@@ -93,12 +93,12 @@ std::string page_title(std::string_view html) {
 }
 
 util::Status crawl_for_export(site::Handler& handler, const std::vector<std::string>& seeds,
-                              const std::string& base_url, const ProgressCallback& progress,
-                              ExportCounts& counts,
+                              const std::string& base_url, const std::filesystem::path& media_root,
+                              const ProgressCallback& progress, ExportCounts& counts,
                               const std::function<util::Status(const ExportedUrl&)>& visit) {
   ExportProgress seen;
   REELPRESS_RETURN_IF_ERROR(
-      crawl_site(handler, seeds, base_url, [&](const CrawledUrl& url) -> util::Status {
+      crawl_site(handler, seeds, base_url, media_root, [&](const CrawledUrl& url) -> util::Status {
         ++seen.urls;
         seen.queued = url.queued;
         if (progress) progress(seen);
@@ -116,6 +116,11 @@ util::Status crawl_for_export(site::Handler& handler, const std::vector<std::str
         if (status == 404) {
           if (!url.linked_from.empty()) counts.broken_links.push_back({url.path, url.linked_from});
           return {};
+        }
+        if (url.file) {
+          ++counts.files;
+          counts.bytes += url.file->size;
+          return visit(ExportedUrl{url, UrlKind::kFile});
         }
         if (status != 200 || !url.response.body) return {};
         const bool page = url.response.content_type.starts_with("text/html");

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
@@ -61,13 +62,14 @@ struct ExportedUrl {
 
 using ProgressCallback = std::function<void(const ExportProgress&)>;
 
-// Crawls every URL from `seeds` and hands `visit` each page (200, text/html), file (200,
-// anything else) and redirect (301, 302, 308), counted in `counts`. A 404 reached through a
+// Crawls every URL from `seeds` (crawl_site(), media files under `media_root` handed over as
+// files) and hands `visit` each page (200, text/html), file (200, anything else) and redirect
+// (301, 302, 308), counted in `counts`. A 404 reached through a
 // link is recorded as a broken link; a 404 seed (an unpublished page's old address) and any
 // other status are left out. Errors: the crawl's or the visitor's first error.
 util::Status crawl_for_export(site::Handler& handler, const std::vector<std::string>& seeds,
-                              const std::string& base_url, const ProgressCallback& progress,
-                              ExportCounts& counts,
+                              const std::string& base_url, const std::filesystem::path& media_root,
+                              const ProgressCallback& progress, ExportCounts& counts,
                               const std::function<util::Status(const ExportedUrl&)>& visit);
 
 // The file that holds the page at `path` ("/a/b/" -> "a/b/index.html"), in a static tree and

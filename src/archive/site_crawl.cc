@@ -161,8 +161,12 @@ namespace {
 // live as long as the crawl, so each opens its connection once.
 class RenderPool {
  public:
-  RenderPool(site::Handler& handler, std::string host, std::string base_url, unsigned threads)
-      : handler_(handler), host_(std::move(host)), base_url_(std::move(base_url)) {
+  RenderPool(site::Handler& handler, std::string host, std::string base_url,
+             std::filesystem::path media_root, unsigned threads)
+      : handler_(handler),
+        host_(std::move(host)),
+        base_url_(std::move(base_url)),
+        media_root_(std::move(media_root)) {
     for (unsigned i = 1; i < threads; ++i) helpers_.emplace_back([this] { help(); });
   }
   ~RenderPool() {
@@ -181,6 +185,7 @@ class RenderPool {
     std::string target;
     std::string from;
     site::Response response;
+    std::optional<MediaFile> file;
     std::vector<std::string> links;  // Same-site paths the response leads to.
   };
 
@@ -229,6 +234,12 @@ class RenderPool {
   }
 
   void run(Job& job) const {
+    // A media file is not read: its exporter copies it a piece at a time.
+    job.file = media_file_for(job.path, media_root_);
+    if (job.file) {
+      job.response = media_response(*job.file);
+      return;
+    }
     site::Request request;
     request.method = site::Method::kGet;
     request.target = job.target;
@@ -247,6 +258,7 @@ class RenderPool {
   site::Handler& handler_;
   const std::string host_;
   const std::string base_url_;
+  const std::filesystem::path media_root_;
   std::vector<std::thread> helpers_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -261,14 +273,14 @@ class RenderPool {
 }  // namespace
 
 util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
-                        const std::string& base_url,
+                        const std::string& base_url, const std::filesystem::path& media_root,
                         const std::function<util::Status(const CrawledUrl&)>& visit,
                         unsigned threads) {
   std::unordered_set<std::string> seen;                   // Decoded paths.
   std::deque<std::pair<std::string, std::string>> queue;  // Target, linked from.
   for (const std::string& seed : seeds) queue.emplace_back(seed, "");
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  RenderPool pool(handler, host_of(base_url), base_url, threads);
+  RenderPool pool(handler, host_of(base_url), base_url, media_root, threads);
 
   // Waves of the queue's next URLs are rendered together, then visited in queue order and
   // their links queued in that order: the visits come in the order a crawl one URL at a time
@@ -287,7 +299,11 @@ util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& 
     pool.render(wave);
     for (std::size_t i = 0; i < wave.size(); ++i) {
       RenderPool::Job& job = wave[i];
-      CrawledUrl url{job.path, job.target, std::move(job.response), job.from,
+      CrawledUrl url{job.path,
+                     job.target,
+                     std::move(job.response),
+                     std::move(job.file),
+                     job.from,
                      queue.size() + (wave.size() - i - 1)};
       if (url.response.status >= 500) {
         return util::fail(ErrorCode::kInternal,

@@ -9,12 +9,18 @@
 // ("style.css?v=3"), and a query that picks a view ("?replytocom=5") is of a page listed
 // anyway.
 //
+// Media files (the site's uploads under media_root) are not rendered: the crawl resolves
+// their URLs to the files (media_file.h) and hands those over with the response's head, so
+// that no file is ever held in memory whole.
+//
 // Example:
-//   auto seeds = crawl_seeds(store, *snapshot);
-//   crawl_site(handler, seeds, "http://www.example.org", [&](const CrawledUrl& url) {
-//     if (url.response.status == 200) write(url.path, *url.response.body);
-//     return util::Status{};
-//   });
+//   auto seeds = crawl_seeds(store, *snapshot, media_root);
+//   crawl_site(handler, seeds, "http://www.example.org", media_root,
+//              [&](const CrawledUrl& url) {
+//                if (url.file) return copy(url.path, *url.file);
+//                if (url.response.status == 200) write(url.path, *url.response.body);
+//                return util::Status{};
+//              });
 //
 // Errors: the visitor's first error stops the crawl and is returned; kInternal when the
 // handler answers 500 (a page that cannot render must not be exported silently). Pages that
@@ -26,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/media_file.h"
 #include "site/http.h"
 #include "site/snapshot.h"
 #include "store/store.h"
@@ -36,7 +43,10 @@ namespace reelpress::archive {
 struct CrawledUrl {
   std::string path;    // Decoded ("/소금/"), as files are named and as nginx maps URLs.
   std::string target;  // As requested: percent-encoded ("/%EC%86%8C%EA%B8%88/").
+  // For a media file: its 200 response without a body (media_response()), the bytes being
+  // in `file`. Otherwise the response the handler gave.
   site::Response response;
+  std::optional<MediaFile> file;
   std::string linked_from;  // The page whose link led here; empty for a seed.
   std::size_t queued = 0;   // URLs still waiting to be visited (some may be seen already).
 };
@@ -78,9 +88,10 @@ std::string redirect_path(std::string_view location, std::string_view base_url,
                           std::string_view from_path);
 
 // Pages are rendered on `threads` threads (0: one per core), visited on the calling thread
-// one at a time, in the order a crawl of one URL at a time would visit them.
+// one at a time, in the order a crawl of one URL at a time would visit them. `media_root`
+// is the folder the handler serves media files from; empty: the handler answers them too.
 util::Status crawl_site(site::Handler& handler, const std::vector<std::string>& seeds,
-                        const std::string& base_url,
+                        const std::string& base_url, const std::filesystem::path& media_root,
                         const std::function<util::Status(const CrawledUrl&)>& visit,
                         unsigned threads = 0);
 

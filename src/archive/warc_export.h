@@ -4,7 +4,10 @@
 // it, a request and a response record for every public URL: every page, asset, medium and
 // redirect, each response as the live server sends it to a reader with no cookies (status
 // line, headers, body). Each record is its own gzip member, so readers can seek to one;
-// each carries SHA-1 digests of its block and payload (base 32, as is the custom).
+// each carries SHA-1 digests of its block and payload (base 32, as is the custom). A media
+// file's record is written a piece at a time, its file read twice (once for the digests its
+// header holds, once to write it), so the export's memory does not grow with the file; its
+// response has no ETag (the server's names the copy on its own disk).
 //
 // Nothing about the machine is recorded: no IP address (WARC-IP-Address is left out), no
 // user name, no path of the site's folder.
@@ -26,10 +29,11 @@ namespace reelpress::archive {
 
 struct WarcExportOptions {
   std::filesystem::path out;
-  std::string base_url;     // URLs are recorded under it: "http://www.example.org/a/b/".
-  std::string software;     // "reelpress 0.4.0", for the warcinfo record.
-  std::string description;  // The site's title, for the warcinfo record.
-  util::UnixTime date = 0;  // WARC-Date of every record (the time of the snapshot).
+  std::string base_url;              // URLs are recorded under it: "http://www.example.org/a/b/".
+  std::filesystem::path media_root;  // The site's media folder (crawl_site()).
+  std::string software;              // "reelpress 0.4.0", for the warcinfo record.
+  std::string description;           // The site's title, for the warcinfo record.
+  util::UnixTime date = 0;           // WARC-Date of every record (the time of the snapshot).
   ProgressCallback progress;
 };
 

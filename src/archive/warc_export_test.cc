@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "archive/media_file.h"
 #include "util/files.h"
 #include "util/scoped_temp_dir.h"
 #include "util/sha1.h"
@@ -151,6 +152,52 @@ TEST(ExportWarc, RecordsEveryUrlAsTheServerSendsItWithDigests) {
   EXPECT_NE(old.find("Location: /a/\r\n"), std::string::npos);
   EXPECT_NE(responses["http://www.example.org/files/x.png"].find("Content-Type: image/png"),
             std::string::npos);
+}
+
+TEST(ExportWarc, RecordsMediaFilesFromTheirFilesWithDigests) {
+  util::ScopedTempDir dir;
+  TinySite site;  // Its own /files/x.png is never asked for: the file is read instead.
+  std::string png(3 * kPieceBytes + 7, '\0');
+  for (std::size_t i = 0; i < png.size(); ++i) png[i] = static_cast<char>(i * 13);
+  std::filesystem::create_directories(dir.path() / "media");
+  ASSERT_TRUE(util::write_file_atomically(dir.path() / "media/x.png", png));
+  WarcExportOptions options;
+  options.out = dir.path() / "site.warc.gz";
+  options.base_url = "http://www.example.org";
+  options.media_root = dir.path() / "media";
+  options.date = 1700000000;
+  auto summary = export_warc(site, {"/"}, options);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->counts.files, 1u);
+  auto bytes = util::read_file(options.out);
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(summary->file_bytes, bytes->size());
+  const std::vector<std::string> records = members(*bytes);
+  ASSERT_EQ(records.size(), 9u);
+  int found = 0;
+  for (const std::string& text : records) {
+    Record record = parse(text);
+    if (record.fields["WARC-Target-URI"] != "http://www.example.org/files/x.png" ||
+        record.fields["WARC-Type"] != "response") {
+      continue;
+    }
+    ++found;
+    EXPECT_EQ(record.fields["WARC-Block-Digest"], sha1_label(record.block));
+    EXPECT_EQ(record.fields["WARC-Payload-Digest"], sha1_label(png));
+    const std::size_t head_end = record.block.find("\r\n\r\n");
+    const std::string head = record.block.substr(0, head_end + 4);
+    EXPECT_EQ(record.block.substr(head_end + 4), png);
+    EXPECT_TRUE(head.starts_with("HTTP/1.1 200 OK\r\n")) << head;
+    EXPECT_NE(head.find("\r\nContent-Length: " + std::to_string(png.size()) + "\r\n"),
+              std::string::npos)
+        << head;
+    EXPECT_NE(head.find("\r\nContent-Type: image/png\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos);
+    EXPECT_NE(head.find("\r\nLast-Modified: "), std::string::npos);
+    EXPECT_NE(head.find("\r\nAccept-Ranges: bytes\r\n"), std::string::npos);
+    EXPECT_EQ(head.find("ETag"), std::string::npos) << head;
+  }
+  EXPECT_EQ(found, 1);
 }
 
 TEST(ExportWarc, AFullDiskLeavesNoFile) {

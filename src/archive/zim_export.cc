@@ -14,6 +14,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "media/active_content.h"
 #include "render/html_escape.h"
 #include "util/text.h"
 
@@ -148,8 +149,15 @@ std::string zim_language(std::string_view bcp47) {
 }
 
 std::string ZimExportSummary::to_string(const fs::path& out) const {
-  return "Exported " + counts.describe() + " to " + out.string() + " (" + megabytes(file_bytes) +
-         "); " + counts.describe_broken_links(base_url);
+  std::string text = "Exported " + counts.describe() + " to " + out.string() + " (" +
+                     megabytes(file_bytes) + "); " + counts.describe_broken_links(base_url);
+  if (left_out.empty()) return text;
+  text += "\n" + std::to_string(left_out.size()) +
+          (left_out.size() == 1 ? " uploaded file is one" : " uploaded files are ones") +
+          " a browser or a web server would run, left out (links to them lead to " + base_url +
+          "):";
+  for (const auto& [path, kind] : left_out) text += "\n  " + path + " (" + kind + ")";
+  return text;
 }
 
 util::Result<ZimExportSummary> export_zim(site::Handler& handler,
@@ -205,10 +213,11 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
     std::vector<Page> pages;
     std::unordered_set<std::string> entries;
     std::vector<std::tuple<std::string, std::string, std::string>>
-        redirects;  // Path, title, target.
+        redirects;                              // Path, title, target.
+    std::unordered_set<std::string> elsewhere;  // Paths whose links lead to the site.
     const util::Status crawled =
-        crawl_for_export(handler, seeds, options.base_url, options.progress, summary.counts,
-                         [&](const ExportedUrl& exported) -> util::Status {
+        crawl_for_export(handler, seeds, options.base_url, options.media_root, options.progress,
+                         summary.counts, [&](const ExportedUrl& exported) -> util::Status {
                            const CrawledUrl& url = exported.url;
                            const std::string path = file_for_path(url.path);
                            if (path.empty()) return {};
@@ -219,6 +228,17 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
                              if (!target.empty()) redirects.emplace_back(path, url.path, target);
                              return {};
                            }
+                           if (url.file) {
+                             auto kind = media::active_kind_of_file(url.file->path, url.file->name);
+                             if (!kind) return util::fail(kind.error());
+                             if (!kind->empty()) {
+                               summary.left_out.emplace_back(url.path, std::move(*kind));
+                               elsewhere.insert(url.path);
+                               --summary.counts.files;
+                               summary.counts.bytes -= url.file->size;
+                               return {};
+                             }
+                           }
                            if (!entries.insert(path).second) return {};
                            const std::string mime(url.response.content_type);
                            zim::writer::Hints hints;
@@ -226,6 +246,12 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
                            if (exported.kind == UrlKind::kPage) {
                              // Added once the crawl is over and every missing path is known.
                              pages.push_back({path, url.path, mime, url.response.body});
+                             return {};
+                           }
+                           if (url.file) {
+                             // libzim reads it a piece at a time while it writes the file.
+                             creator.addItem(std::make_shared<zim::writer::FileItem>(
+                                 path, mime, std::string(), hints, url.file->path.string()));
                              return {};
                            }
                            creator.addItem(zim::writer::StringItem::create(
@@ -237,6 +263,13 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
       return util::fail(crawled.error());
     }
     const MissingPaths missing = missing_paths(summary.counts);
+    elsewhere.insert(missing.paths.begin(), missing.paths.end());
+    // An old address that led to a file left out leads to the site as well.
+    std::unordered_set<std::string> left_out_entries;
+    for (const auto& [path, kind] : summary.left_out) left_out_entries.insert(file_for_path(path));
+    for (const auto& [path, from, target] : redirects) {
+      if (left_out_entries.count(target) != 0) elsewhere.insert(from);
+    }
     for (const Page& page : pages) {
       zim::writer::Hints hints;
       hints[zim::writer::COMPRESS] = 1;
@@ -244,7 +277,7 @@ util::Result<ZimExportSummary> export_zim(site::Handler& handler,
       const std::string& html = page.body->identity;
       creator.addItem(zim::writer::StringItem::create(
           page.entry, page.mime, page_title(html), hints,
-          with_relative_links(html, options.base_url, page.path, missing.paths)));
+          with_relative_links(html, options.base_url, page.path, elsewhere)));
     }
     for (const auto& [path, title, target] : redirects) {
       // A redirect to a page that is not there (a broken link) would be a broken entry.

@@ -9,6 +9,12 @@
 // ("../../c/index.html"): a ZIM reader serves the file under a prefix of its own
 // (kiwix-serve: /content/BOOK/), where links from the site's root would lead nowhere.
 //
+// Media files are given to libzim as files, which it reads a piece at a time: the export's
+// memory does not grow with their size. Uploaded files a browser or a web server would run
+// (media/active_content.h: HTML, SVG, XML, scripts) are left out, since a ZIM reader serves
+// every entry as what its type says; the summary lists them, and links to them lead to the
+// site's own address, where the live server sends them as downloads.
+//
 // The file is written under a temporary name beside FILE.zim and renamed when complete, so
 // a failure (no permission, a page that cannot be rendered) leaves no file, or the earlier
 // one, under the final name, and libzim's temporary files are removed. A disk without room
@@ -18,6 +24,7 @@
 #include <filesystem>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "archive/export.h"
@@ -43,6 +50,7 @@ struct ZimMetadata {
 struct ZimExportOptions {
   std::filesystem::path out;
   std::string base_url;
+  std::filesystem::path media_root;  // The site's media folder (crawl_site()).
   // An upper bound of the bytes libzim will write (its file, indexes and temporary files).
   // libzim does not report a full disk or a file size limit: its writer retries the write
   // for ever. So the room is checked first, against this, and a disk that is too small is a
@@ -56,10 +64,12 @@ struct ZimExportOptions {
 struct ZimExportSummary {
   ExportCounts counts;
   std::uint64_t file_bytes = 0;  // Of the .zim file.
-  std::string base_url;          // Where links to missing paths now lead.
+  std::string base_url;          // Where links to missing and left out paths now lead.
+  // Uploaded files left out (not counted in `counts`): path and kind ("HTML").
+  std::vector<std::pair<std::string, std::string>> left_out;
 
   // "Exported 212 pages, 48 files and 30 redirects (12.1 MB) to site.zim (3.2 MB); no broken
-  // links."
+  // links.", then the files left out, one a line.
   std::string to_string(const std::filesystem::path& out) const;
 };
 

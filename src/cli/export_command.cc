@@ -140,6 +140,7 @@ int run_export(const std::string& dir, const std::string& format, const std::str
     archive::StaticExportOptions options;
     options.out = out;
     options.base_url = base_url;
+    options.media_root = site->dir.media_path();
     options.progress = progress;
     auto summary = archive::export_static(**handler, *seeds, options);
     bar.clear();
@@ -149,6 +150,7 @@ int run_export(const std::string& dir, const std::string& format, const std::str
     archive::ZimExportOptions options;
     options.out = out;
     options.base_url = base_url;
+    options.media_root = site->dir.media_path();
     options.progress = progress;
     archive::ZimMetadata& meta = options.metadata;
     meta.language = archive::zim_language(settings.language);
@@ -169,6 +171,7 @@ int run_export(const std::string& dir, const std::string& format, const std::str
     archive::WarcExportOptions options;
     options.out = out;
     options.base_url = base_url;
+    options.media_root = site->dir.media_path();
     options.progress = progress;
     options.software = std::string("reelpress ") + REELPRESS_VERSION;
     options.description = settings.title;

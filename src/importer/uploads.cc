@@ -10,6 +10,7 @@
 #include <system_error>
 #include <vector>
 
+#include "media/active_content.h"
 #include "util/text.h"
 
 namespace reelpress::importer {
@@ -92,7 +93,21 @@ std::string UploadsSummary::to_string() const {
   if (skipped != 0) {
     out += "; skipped " + std::to_string(skipped) + " (links, hidden or special files)";
   }
-  return out + ".";
+  out += ".";
+  if (active.empty()) return out;
+  out += "\n" + std::to_string(active.size()) +
+         (active.size() == 1 ? " file is one a browser or a web server would run"
+                             : " files are ones a browser or a web server would run") +
+         ": the site sends them only as downloads, the static export renames them so that no "
+         "server sends them as documents, and the ZIM file leaves them out. Remove those not "
+         "needed:";
+  for (std::size_t i = 0; i < active.size() && i < kMaxActiveListed; ++i) {
+    out += "\n  " + active[i].name + " (" + active[i].kind + ")";
+  }
+  if (active.size() > kMaxActiveListed) {
+    out += "\n  and " + std::to_string(active.size() - kMaxActiveListed) + " more";
+  }
+  return out;
 }
 
 util::Result<UploadsSummary> copy_uploads(const fs::path& from, const fs::path& to) {
@@ -124,6 +139,9 @@ util::Result<UploadsSummary> copy_uploads(const fs::path& from, const fs::path& 
       ++summary.skipped;
       continue;
     }
+    auto kind = media::active_kind_of_file(it->path(), name);
+    if (!kind) return fail(kind.error());
+    if (!kind->empty()) summary.active.push_back({name, std::move(*kind)});
     const fs::path target = to / relative;
     if (same_file_already_there(target, info)) {
       ++summary.unchanged;

@@ -78,6 +78,28 @@ TEST_F(UploadsTest, SkipsLinksHiddenFilesAndHiddenFolders) {
   EXPECT_FALSE(fs::exists(to_ / "2011/.git"));
 }
 
+TEST_F(UploadsTest, ListsWhatABrowserOrAServerWouldRunAndCopiesItAllTheSame) {
+  write(from_ / "2011/still.jpg", "\xFF\xD8\xFF\xE0");
+  write(from_ / "2011/notes.html", "<p>notes</p>");
+  write(from_ / "2011/readme", "<!DOCTYPE html><script>alert(1)</script>");
+  auto summary = copy_uploads(from_, to_);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->copied, 3u);
+  EXPECT_TRUE(fs::exists(to_ / "2011/notes.html"));
+  ASSERT_EQ(summary->active.size(), 2u);
+  const std::string text = summary->to_string();
+  EXPECT_NE(text.find("2 files are ones a browser or a web server would run"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n  2011/notes.html (HTML)"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  2011/readme (HTML)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("still.jpg"), std::string::npos) << text;
+  // Unchanged on a second run, and listed still.
+  auto again = copy_uploads(from_, to_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->unchanged, 3u);
+  EXPECT_EQ(again->active.size(), 2u);
+}
+
 TEST_F(UploadsTest, AMissingFolderIsAClearError) {
   auto missing = copy_uploads(dir_ / "nope", to_);
   ASSERT_FALSE(missing);

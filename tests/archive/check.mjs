@@ -85,7 +85,8 @@ function filesUnder(root, dir = '') {
 }
 
 async function checkStatic(live, copy, tree, baseUrl) {
-  const own = new Set(['_redirects', 'redirects.nginx.conf', 'sitemap.xml', '.reelpress-export']);
+  const own = new Set(['_redirects', 'redirects.nginx.conf', 'downloads.nginx.conf', 'sitemap.xml',
+                       '.reelpress-export']);
   const urls = filesUnder(tree)
     .filter((f) => !own.has(f))
     .map((f) => '/' + f.replace(/(^|\/)index\.html$/, '$1'))
