@@ -43,7 +43,8 @@ asan: deps
 bench: deps
 	bench/run
 
-fuzz: deps
+fuzz:
+	@scripts/install-deps --fuzz
 	CXX=clang++ CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREELPRESS_BUILD_FUZZERS=ON -DREELPRESS_BUILD_TESTS=OFF
 	ninja -C build-fuzz -j $(JOBS)
 

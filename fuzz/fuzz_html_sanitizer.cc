@@ -10,8 +10,17 @@
 //     https or mailto, or that holds "javascript:" however it is spaced out.
 // Any violation calls abort(), which libFuzzer reports with the input.
 //
-// Run: ./fuzz_html_sanitizer -dict=fuzz/html.dict -max_total_time=60 corpus/
+// Time is checked too: the sanitizer must be linear (markup nested past kMaxHtmlNesting is
+// refused before gumbo parses it, html_nesting.h), so one call may take at most
+// kBaseMilliseconds plus kMillisecondsPerKilobyte per KB of input, in CPU time (the machine's
+// load does not count). The bound is about five times the slowest input known under this
+// build's sanitizers (64 KB of "<p><b>x"); a quadratic path exceeds it by far on inputs of a few
+// KB. libFuzzer's own -timeout catches a hang anywhere else.
+//
+// Run: ./fuzz_html_sanitizer -dict=fuzz/html.dict -max_len=65536 -timeout=10 \
+//        -max_total_time=1800 corpus/ fuzz/seeds/html_sanitizer/
 #include <gumbo.h>
+#include <time.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -28,6 +37,15 @@ namespace {
 using reelpress::render::sanitize_html;
 using reelpress::render::SanitizerOptions;
 using reelpress::render::SanitizerPolicy;
+
+constexpr double kBaseMilliseconds = 200;
+constexpr double kMillisecondsPerKilobyte = 50;
+
+double thread_cpu_milliseconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
 
 [[noreturn]] void fail(const char* what, std::string_view output) {
   std::fprintf(stderr, "fuzz_html_sanitizer: %s\noutput: %.*s\n", what,
@@ -174,7 +192,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   options.site_host = "www.example.org";
   const std::string_view html(reinterpret_cast<const char*>(data) + 1, size - 1);
 
+  const double start = thread_cpu_milliseconds();
   const std::string once = sanitize_html(html, options);
+  const double spent = thread_cpu_milliseconds() - start;
+  const double allowed =
+      kBaseMilliseconds + kMillisecondsPerKilobyte * static_cast<double>(html.size()) / 1024;
+  if (spent > allowed) {
+    std::fprintf(stderr, "fuzz_html_sanitizer: %.0f ms of CPU for %zu bytes (at most %.0f)\n",
+                 spent, html.size(), allowed);
+    std::abort();
+  }
   if (!reelpress::util::is_valid_utf8(once)) fail("invalid UTF-8", once);
   // The fast path for plain markup must give exactly what the full path (gumbo) gives.
   SanitizerOptions full = options;

@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include <array>
+#include <vector>
 
 #include "auth/password.h"
 
@@ -13,7 +13,6 @@ using util::fail;
 
 namespace {
 
-constexpr std::size_t kTokenBytes = 32;
 constexpr std::string_view kWrongLogin = "Wrong login or password.";
 
 // A hash that verifies no password, checked when the login is unknown so that a wrong login
@@ -28,11 +27,10 @@ const std::string& decoy_hash() {
 
 }  // namespace
 
-std::string random_token() {
-  std::array<unsigned char, kTokenBytes> bytes;
+std::string random_token(std::size_t size) {
+  std::vector<unsigned char> bytes(size);
   randombytes_buf(bytes.data(), bytes.size());
-  std::string out(sodium_base64_ENCODED_LEN(kTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
+  std::string out(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(out.size() - 1);  // The terminating NUL.
@@ -49,27 +47,38 @@ std::string token_hash(std::string_view token) {
 }
 
 Sessions::Sessions(store::Store& store, const util::Clock& clock, SessionPolicy policy)
-    : store_(store), clock_(clock), policy_(policy) {}
+    : store_(store), clock_(clock), policy_(policy), throttle_(store, clock, policy.throttle) {}
 
-util::Result<SignedIn> Sessions::sign_in(std::string_view login, std::string_view password) {
+util::Result<SignInOutcome> Sessions::sign_in(const SignInAttempt& attempt) {
   const util::UnixTime now = clock_.now();
-  const std::string login_text(login);
-  auto failures = store_.sign_in_failures_since(login_text, now - 3600);
-  if (!failures) return fail(std::move(failures.error()));
-  if (*failures >= policy_.failures_per_hour) {
-    return fail(ErrorCode::kUnavailable,
-                "Too many failed sign-ins for this account in the last hour. Try again later.");
-  }
-  auto user = store_.user_by_login(login_text);
+  const std::string login(attempt.login);
+  auto user = store_.user_by_login(login);
   if (!user && user.error().code != ErrorCode::kNotFound) return fail(std::move(user.error()));
   const bool known = user.has_value() && !user->password_hash.empty();
-  const bool matches = verify_password(known ? user->password_hash : decoy_hash(), password);
+
+  auto client =
+      throttle_.identify(attempt.client_address, attempt.device_cookie, known ? &*user : nullptr);
+  if (!client) return fail(std::move(client.error()));
+  auto wait = throttle_.wait(login, *client);
+  if (!wait) return fail(std::move(wait.error()));
+  if (wait->seconds > 0) {
+    const std::string in = " Try again in " + std::to_string(wait->seconds) +
+                           (wait->seconds == 1 ? " second." : " seconds.");
+    return SignInRefused{wait->account ? "Too many failed sign-ins to this account just now." + in +
+                                             " A browser that signed in to it before is "
+                                             "not held back."
+                                       : "Too many failed sign-ins from here just now." + in,
+                         wait->seconds};
+  }
+
+  const bool matches =
+      verify_password(known ? user->password_hash : decoy_hash(), attempt.password);
   if (!known || !matches) {
-    if (auto s = store_.record_sign_in_failure(login_text, now); !s) return fail(s.error());
-    return fail(ErrorCode::kPermissionDenied, std::string(kWrongLogin));
+    if (auto s = throttle_.record_failure(login, *client); !s) return fail(s.error());
+    return SignInRefused{std::string(kWrongLogin), 0};
   }
   if (needs_rehash(user->password_hash)) {
-    if (auto rehashed = hash_password(password)) {
+    if (auto rehashed = hash_password(attempt.password)) {
       user->password_hash = *rehashed;
       if (auto saved = store_.save_user(*user); !saved) return fail(std::move(saved.error()));
     }
@@ -91,6 +100,9 @@ util::Result<SignedIn> Sessions::sign_in(std::string_view login, std::string_vie
   session.created_at = now;
   session.last_seen = now;
   if (auto saved = store_.save_session(session); !saved) return fail(saved.error());
+  auto device = throttle_.issue_device_cookie(in.active.user);
+  if (!device) return fail(std::move(device.error()));
+  in.device_cookie = std::move(*device);
   return in;
 }
 

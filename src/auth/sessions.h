@@ -5,15 +5,17 @@
 //   - a session dies after 30 minutes without a request and 12 hours after sign-in, and at
 //     sign-out, on the server: the row is deleted, not just the cookie;
 //   - each session has its own CSRF token, compared in constant time;
-//   - failed sign-ins are counted per login in the store (so every node agrees): the 101st
-//     within an hour is refused without looking at the password. A wrong login and a wrong
-//     password give the same answer and cost the same time (a hash is checked either way).
+//   - failed sign-ins slow down further attempts, per client and per account, by seconds and
+//     never by more than a minute, and never the account owner's own browser (see
+//     auth/sign_in_throttle.h): nothing locks an account. A wrong login and a wrong password
+//     give the same answer and cost the same time (a hash is checked either way).
 //
 // Example:
 //   Sessions sessions(store, clock);
-//   auto in = sessions.sign_in("ana", typed_password);  // kPermissionDenied: wrong login or
-//                                                       // password; kUnavailable: too many
-//   set the cookie to in->token;
+//   auto outcome = sessions.sign_in({.login = "ana", .password = typed_password,
+//                                    .client_address = address, .device_cookie = cookie});
+//   if (auto* refused = std::get_if<SignInRefused>(&*outcome)) answer 403 or 429;
+//   set the cookies to std::get<SignedIn>(*outcome).token and .device_cookie;
 //   auto active = sessions.resume(cookie_token);       // kNotFound: signed out or expired
 //   if (!sessions.csrf_matches(*active, posted_token)) refuse with 403;
 //
@@ -23,7 +25,9 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <variant>
 
+#include "auth/sign_in_throttle.h"
 #include "content/model.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -34,7 +38,7 @@ namespace reelpress::auth {
 struct SessionPolicy {
   std::int64_t idle_seconds = 30 * 60;
   std::int64_t absolute_seconds = 12 * 60 * 60;
-  int failures_per_hour = 100;  // Per login; the next attempt within the hour is refused.
+  ThrottlePolicy throttle;
   // last_seen is written at most this often: each admin request would otherwise be a write.
   std::int64_t touch_every_seconds = 60;
 };
@@ -47,20 +51,37 @@ struct ActiveSession {
 
 struct SignedIn {
   std::string token;  // For the cookie; base64url, 43 characters. Never stored.
+  // For the device cookie, which exempts this browser from the account's throttle.
+  std::string device_cookie;
   ActiveSession active;
 };
+
+struct SignInAttempt {
+  std::string_view login;
+  std::string_view password;
+  std::string_view client_address;  // As the server saw it; hashed, never stored.
+  std::string_view device_cookie;   // The browser's device cookie; empty when it sent none.
+};
+
+// An attempt that did not sign in.
+struct SignInRefused {
+  std::string message;  // For the person signing in.
+  // 0: the login or password was wrong. Otherwise the attempt was throttled before the
+  // password was looked at, and may be made again after this many seconds (a minute at most).
+  std::int64_t retry_after_seconds = 0;
+};
+
+using SignInOutcome = std::variant<SignedIn, SignInRefused>;
 
 class Sessions {
  public:
   Sessions(store::Store& store, const util::Clock& clock, SessionPolicy policy = {});
 
-  // Checks the login and password and opens a new session. Errors:
-  //   kPermissionDenied  wrong login or password, or an account with no password (the same
-  //                      message for all, "Wrong login or password.");
-  //   kUnavailable       this login had failures_per_hour failures in the last hour;
-  //   others             the store failed.
-  // A stored hash weaker than today's is replaced by a new one on success.
-  util::Result<SignedIn> sign_in(std::string_view login, std::string_view password);
+  // Checks the login and password and opens a new session, or refuses: a wrong login or
+  // password, or an account with no password ("Wrong login or password." for all), or too
+  // many failures from this client or on this account just now (sign_in_throttle.h). Errors
+  // are the store's only. A stored hash weaker than today's is replaced on success.
+  util::Result<SignInOutcome> sign_in(const SignInAttempt& attempt);
 
   // The live session a token names, with its user. kNotFound when the token is unknown,
   // signed out, idle too long or too old (an expired session is deleted when seen).
@@ -89,10 +110,12 @@ class Sessions {
   store::Store& store_;
   const util::Clock& clock_;
   const SessionPolicy policy_;
+  SignInThrottle throttle_;
 };
 
-// 32 random bytes (libsodium) in base64url, 43 characters: session and CSRF tokens.
-std::string random_token();
+// `bytes` random bytes (libsodium) in base64url: 32 (43 characters) for session and CSRF
+// tokens.
+std::string random_token(std::size_t bytes = 32);
 
 // The stored form of a token: its BLAKE2b-256 hash, as raw bytes.
 std::string token_hash(std::string_view token);

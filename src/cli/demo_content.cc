@@ -169,7 +169,7 @@ class Loader {
     for (const json& s : e.value("sections", json::array())) {
       entry.sections.push_back({str(s, "heading"), str(s, "body"), ""});
     }
-    render::render_bodies(entry);
+    REELPRESS_RETURN_IF_ERROR(render::render_bodies(entry));
     auto id = store_.save_entry(entry);
     if (!id) return util::fail(id.error());
 

@@ -11,13 +11,17 @@
 #include <string_view>
 
 #include "content/model.h"
+#include "util/result.h"
 
 namespace reelpress::render {
 
 // Markdown through md4c then the sanitizer; HTML through the sanitizer alone. Thread-safe.
-std::string render_body(std::string_view source, content::BodyFormat format);
+// kInvalidArgument, with a message for the author, when the HTML nests past
+// kMaxHtmlNesting (render/html_sanitizer.h).
+util::Result<std::string> render_body(std::string_view source, content::BodyFormat format);
 
-// Fills entry.body_html and every section's body_html from their sources.
-void render_bodies(content::Entry& entry);
+// Fills entry.body_html and every section's body_html from their sources. Fails as
+// render_body does, naming the section, and then leaves the entry's HTML as it was.
+util::Status render_bodies(content::Entry& entry);
 
 }  // namespace reelpress::render

@@ -12,6 +12,7 @@
 
 #include "render/gumbo_fragment.h"
 #include "render/html_escape.h"
+#include "render/html_nesting.h"
 #include "util/text.h"
 
 namespace reelpress::render {
@@ -628,6 +629,12 @@ AttributeResult append_attributes(std::string& out, GumboTag tag, const GumboEle
   return result;
 }
 
+// How deep a parsed tree may nest. The parser builds more levels than the markup's own
+// nesting (the scan's limit) when it re-opens formatting elements in a new block and adds
+// implied elements (<tbody>, <tr>): at most the limit again, and a few. Deeper means the
+// scan missed something, and the markup is refused all the same.
+constexpr std::size_t kMaxTreeDepth = 2 * kMaxHtmlNesting + 64;
+
 // One element being written, on the explicit stack that replaces recursion (gumbo builds
 // trees as deep as the input nests, deeper than a thread's stack would allow us to recurse).
 struct Frame {
@@ -671,8 +678,9 @@ void append_end_tag(std::string& out, GumboTag tag) {
 // Sets *settled when the output is known to be a fixed point without parsing it again (see
 // sanitize_html): the markup needed no repair and the filter removed no element, so the output
 // is the same tree written out again, less some attributes and comments.
+// Sets *too_deep, and returns nothing, when the parsed tree nests deeper than kMaxTreeDepth.
 std::string sanitize_once(std::string_view html, const SanitizerOptions& options,
-                          bool* settled = nullptr) {
+                          bool* settled = nullptr, bool* too_deep = nullptr) {
   std::string out;
   out.reserve(html.size());
   const GumboFragment parsed(html);
@@ -713,6 +721,10 @@ std::string sanitize_once(std::string_view html, const SanitizerOptions& options
       if (action == ElementAction::kDrop) continue;
       if (action == ElementAction::kUnwrap) {
         pending_newline = pending_newline || is_block(element.tag);
+        if (stack.size() >= kMaxTreeDepth) {
+          if (too_deep != nullptr) *too_deep = true;
+          return {};
+        }
         stack.push_back(Frame{child});
         continue;
       }
@@ -735,6 +747,10 @@ std::string sanitize_once(std::string_view html, const SanitizerOptions& options
         }
       }
       if (is_void(element.tag)) continue;  // The parser gives void elements no children.
+      if (stack.size() >= kMaxTreeDepth) {
+        if (too_deep != nullptr) *too_deep = true;
+        return {};
+      }
       Frame next{child};
       next.written = true;
       next.start_offset = start_offset;
@@ -910,6 +926,14 @@ std::optional<std::string> read_simple_markup(std::string_view html,
   std::string out;
   out.reserve(html.size() + html.size() / 16);
   std::vector<GumboTag> open;  // Elements open, innermost last.
+  int open_p = 0;              // How many of them are <p>, headings, <a>.
+  int open_headings = 0;
+  int open_a = 0;
+  auto count_open = [&](GumboTag tag, int step) {
+    if (tag == GUMBO_TAG_P) open_p += step;
+    if (is_heading(tag)) open_headings += step;
+    if (tag == GUMBO_TAG_A) open_a += step;
+  };
   std::string text;
   std::vector<SimpleAttribute> attributes;
   std::vector<void*> attribute_pointers;
@@ -940,6 +964,7 @@ std::optional<std::string> read_simple_markup(std::string_view html,
       if (at >= html.size() || html[at] != '>') return std::nullopt;
       if (open.empty() || open.back() != tag) return std::nullopt;  // Misnested or stray.
       open.pop_back();
+      count_open(tag, -1);
       append_end_tag(out, tag);
       i = at + 1;
       continue;
@@ -984,11 +1009,11 @@ std::optional<std::string> read_simple_markup(std::string_view html,
     i = at + 1;
     if (self_closing && !is_void(tag)) return std::nullopt;
 
-    // Nesting the parser takes as written.
-    for (GumboTag outer : open) {
-      if (outer == GUMBO_TAG_P && closes_p(tag)) return std::nullopt;
-      if (is_heading(outer) && is_heading(tag)) return std::nullopt;
-      if (outer == GUMBO_TAG_A && tag == GUMBO_TAG_A) return std::nullopt;
+    // Nesting the parser takes as written (counted, not searched for: a search of `open` per
+    // tag made deep nesting quadratic).
+    if ((open_p > 0 && closes_p(tag)) || (open_headings > 0 && is_heading(tag)) ||
+        (open_a > 0 && tag == GUMBO_TAG_A)) {
+      return std::nullopt;
     }
     if (tag == GUMBO_TAG_LI &&
         (open.empty() || (open.back() != GUMBO_TAG_UL && open.back() != GUMBO_TAG_OL))) {
@@ -1010,7 +1035,10 @@ std::optional<std::string> read_simple_markup(std::string_view html,
     element.attributes.capacity = element.attributes.length;
     const AttributeResult result = append_start_tag(out, element, options);
     if (needs_src(tag) && !result.has_src) return std::nullopt;
-    if (!is_void(tag)) open.push_back(tag);
+    if (!is_void(tag)) {
+      open.push_back(tag);
+      count_open(tag, 1);
+    }
   }
   if (!open.empty()) return std::nullopt;  // Left open: the parser would close it.
   return out;
@@ -1019,6 +1047,38 @@ std::optional<std::string> read_simple_markup(std::string_view html,
 // How many times the output may be re-parsed and re-sanitized before we give up on markup.
 // In practice one or two passes settle everything: in hours of fuzzing, nothing needed a third.
 constexpr int kMaxPasses = 4;
+
+util::Error nesting_error(bool formatting) {
+  const std::string limit = std::to_string(kMaxHtmlNesting);
+  return util::Error{
+      util::ErrorCode::kInvalidArgument,
+      formatting ? "The HTML leaves more than " + limit +
+                       " formatting elements (such as <b>, <i> or <a>) open at once; the limit "
+                       "is " +
+                       limit + ". Close them where they end."
+                 : "The HTML nests elements more than " + limit + " levels deep; the limit is " +
+                       limit + " levels."};
+}
+
+// The full path of sanitize_html_checked, for markup the scan let through (see below).
+std::string sanitize_parsed(std::string_view html, const SanitizerOptions& options,
+                            bool* too_deep) {
+  bool settled = false;
+  std::string current = sanitize_once(html, options, &settled, too_deep);
+  if (*too_deep) return {};
+  // sanitize_once is a pure function: input that comes back unchanged is already a fixed
+  // point, and most stored bodies (already sanitized once, or plain) are.
+  if (settled || current == html) return current;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    std::string next = sanitize_once(current, options, nullptr, too_deep);
+    if (*too_deep) return {};
+    if (next == current) return current;
+    current = std::move(next);
+  }
+  std::string text = text_only(current);
+  if (sanitize_once(text, options) == text) return text;
+  return {};
+}
 
 }  // namespace
 
@@ -1036,23 +1096,32 @@ constexpr int kMaxPasses = 4;
 // back to the same tree, and every attribute and text rule here is itself idempotent. That is
 // most imported bodies and comments, and halves their cost. The fuzzer checks this claim with
 // every input: sanitizing the output again must give it back unchanged.
-std::string sanitize_html(std::string_view html, const SanitizerOptions& options) {
+util::Result<std::string> sanitize_html_checked(std::string_view html,
+                                                const SanitizerOptions& options) {
+  const NestingScan scan = scan_html_nesting(html, kMaxHtmlNesting);
+  if (!scan.within_limit) return util::fail(nesting_error(scan.formatting));
   if (options.fast_path) {
     if (auto simple = read_simple_markup(html, options)) return std::move(*simple);
   }
-  bool settled = false;
-  std::string current = sanitize_once(html, options, &settled);
-  // sanitize_once is a pure function: input that comes back unchanged is already a fixed
-  // point, and most stored bodies (already sanitized once, or plain) are.
-  if (settled || current == html) return current;
-  for (int pass = 0; pass < kMaxPasses; ++pass) {
-    std::string next = sanitize_once(current, options);
-    if (next == current) return current;
-    current = std::move(next);
+  bool too_deep = false;
+  std::string sanitized = sanitize_parsed(html, options, &too_deep);
+  // The parser nests deeper than the markup says where it implies elements (<tbody>) or
+  // re-opens formatting ones, so the result is scanned too: what is returned must pass the
+  // scan again, or sanitizing it again would refuse it.
+  if (too_deep) return util::fail(nesting_error(false));
+  if (const NestingScan again = scan_html_nesting(sanitized, kMaxHtmlNesting);
+      !again.within_limit) {
+    return util::fail(nesting_error(again.formatting));
   }
-  std::string text = text_only(current);
-  if (sanitize_once(text, options) == text) return text;
-  return {};
+  return sanitized;
+}
+
+std::string sanitize_html(std::string_view html, const SanitizerOptions& options) {
+  if (auto sanitized = sanitize_html_checked(html, options)) return std::move(*sanitized);
+  // Too deep to parse in bounded time: the markup shown as the text it is, never parsed.
+  std::string out;
+  append_text(out, html);
+  return out;
 }
 
 }  // namespace reelpress::render

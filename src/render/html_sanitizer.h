@@ -22,19 +22,30 @@
 //     checked by parsing it again; markup that a parser would restructure is re-sanitized
 //     until it is stable (see html_sanitizer.cc for why and what happens in the worst case).
 //   - Thread-safe: no shared state; call it from any thread.
-//   - Cost: plain, well-formed markup (paragraphs, links, emphasis, lists, properly closed)
-//     is read by a small strict tokenizer, at about 70 MB/s. Anything else goes through gumbo,
-//     once when the markup needed no repair and nothing was removed, else twice or more (to
-//     check the result), and gumbo is not fast: about 7 MB/s per core. It is linear in the
-//     input for ordinary markup, but gumbo's tree construction is quadratic in nesting depth
-//     (64 KiB of nothing but "<div>" takes about a second). So sanitize when content is
-//     stored, not when it is shown, and cap untrusted input (comment forms) before calling.
+//   - Cost: linear in the input. Plain, well-formed markup (paragraphs, links, emphasis,
+//     lists, properly closed) is read by a small strict tokenizer, at about 70 MB/s. Anything
+//     else goes through gumbo, once when the markup needed no repair and nothing was removed,
+//     else twice or more (to check the result), and gumbo is not fast: about 7 MB/s per core.
+//     Gumbo's tree construction is quadratic in nesting (32,000 nested <div> took 7 s), so
+//     markup that nests more than kMaxHtmlNesting elements, or leaves more than that many
+//     formatting elements open, is never parsed: a linear scan finds it first (see
+//     html_nesting.h), sanitize_html_checked refuses it with a message that names the limit,
+//     and sanitize_html returns it as escaped text. Sanitize when content is stored, not when
+//     it is shown.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "util/result.h"
+
 namespace reelpress::render {
+
+// How deep markup may nest, and how many formatting elements (<b>, <i>, <a>, ...) it may leave
+// open at once, to be parsed. Browsers stop nesting at about this depth too (Blink puts
+// elements past 512 levels beside their parent).
+inline constexpr std::size_t kMaxHtmlNesting = 512;
 
 enum class SanitizerPolicy {
   // Entry bodies: headings, lists, tables, figures, images, audio and video, WordPress caption
@@ -70,6 +81,14 @@ struct SanitizerOptions {
 //   - Every other element not allowed (font, center, o:p, custom elements): the tag goes,
 //     its content stays.
 //   - Comments, id, style and on* attributes, and every attribute not on the allowlist.
+//
+// Markup nested past kMaxHtmlNesting comes back as its text, escaped (the tags shown, not
+// parsed): use sanitize_html_checked where someone can be told instead.
 std::string sanitize_html(std::string_view html, const SanitizerOptions& options = {});
+
+// As sanitize_html, but markup nested past kMaxHtmlNesting is refused: kInvalidArgument, with
+// a message for the author that names the limit.
+util::Result<std::string> sanitize_html_checked(std::string_view html,
+                                                const SanitizerOptions& options = {});
 
 }  // namespace reelpress::render

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <cctype>
+#include <chrono>
 #include <random>
 #include <string>
 #include <thread>
@@ -495,22 +496,112 @@ void run_on_small_stack(void (*function)()) {
 }
 
 TEST(HtmlSanitizer, DeepNestingDoesNotRecurse) {
-  // 4,000 levels: recursing once per level (as gumbo_destroy_output does) needs far more
+  // 512 levels, the limit: recursing once per level (as gumbo_destroy_output does) needs more
   // than 64 KiB of stack, so this crashes unless every walk over the tree is iterative.
   run_on_small_stack([] {
     std::string input;
     std::string expected;
-    for (int i = 0; i < 2000; ++i) input += "<div><span>";
+    for (int i = 0; i < 256; ++i) input += "<div><span>";
     expected = input + "x";
-    for (int i = 0; i < 2000; ++i) expected += "</span></div>";
+    for (int i = 0; i < 256; ++i) expected += "</span></div>";
     EXPECT_EQ(body(input + "x"), expected);
-    EXPECT_EQ(html_to_text(input + "x", 10), "x");
+    std::string deeper;
+    for (int i = 0; i < 2000; ++i) deeper += "<div><span>";
+    EXPECT_EQ(html_to_text(deeper + "x", 10), "x");
   });
   run_on_small_stack([] {
     std::string input;
-    for (int i = 0; i < 2000; ++i) input += "<font><center>";
+    for (int i = 0; i < 256; ++i) input += "<font><center>";
     EXPECT_EQ(comment(input + "x"), "x");
   });
+}
+
+std::string repeated(std::string_view unit, std::size_t times) {
+  std::string out;
+  out.reserve(unit.size() * times);
+  for (std::size_t i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
+TEST(HtmlSanitizer, MarkupNestedToTheLimitIsKeptAndPastItRefused) {
+  ASSERT_EQ(kMaxHtmlNesting, 512u);
+  for (std::size_t depth : {kMaxHtmlNesting - 1, kMaxHtmlNesting}) {
+    const std::string input = repeated("<div>", depth) + "x" + repeated("</div>", depth);
+    auto checked = sanitize_html_checked(input);
+    ASSERT_TRUE(checked) << depth << ": " << checked.error().message;
+    EXPECT_EQ(*checked, input);
+    EXPECT_EQ(body(input), input);
+  }
+  const std::string over = repeated("<div>", kMaxHtmlNesting + 1) + "x";
+  auto refused = sanitize_html_checked(over);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, util::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().message,
+            "The HTML nests elements more than 512 levels deep; the limit is 512 levels.");
+  // Unchecked, it is shown as the text it is, and that is stable.
+  const std::string shown = body(over);
+  EXPECT_TRUE(shown.starts_with("&lt;div&gt;&lt;div&gt;")) << shown.substr(0, 40);
+  EXPECT_EQ(body(shown), shown);
+  // Markdown nests too: a thousand quote markers.
+  EXPECT_FALSE(markdown_to_html_checked(std::string(1000, '>') + " deep"));
+  EXPECT_TRUE(markdown_to_html_checked(std::string(100, '>') + " deep"));
+  // End tags the parser ignores do not count as closing anything: inside a cell, or inside an
+  // attribute value or a comment, they close nothing.
+  EXPECT_FALSE(sanitize_html_checked(repeated("<b title=\"</b>\"><span>", 300)));
+  EXPECT_FALSE(sanitize_html_checked(repeated("<span><!-- </span> -->", 600)));
+  EXPECT_FALSE(sanitize_html_checked(repeated("<span><script></span></script>", 600)));
+  // The parser nests deeper than the tags say where it implies elements (<tbody> here): the
+  // result must itself be within the limit, or sanitizing it again would refuse it.
+  const std::string tables = repeated("<table><tr><td>", 150) + "x";
+  EXPECT_FALSE(sanitize_html_checked(tables));
+  EXPECT_EQ(body(body(tables)), body(tables));
+  // End tags left out where HTML allows it close what they imply.
+  EXPECT_TRUE(sanitize_html_checked("<ul>" + repeated("<li>item", 5000) + "</ul>"));
+  EXPECT_TRUE(sanitize_html_checked("<table>" + repeated("<tr><td>a<td>b", 5000) + "</table>"));
+  EXPECT_TRUE(sanitize_html_checked(repeated("<p>para", 5000)));
+}
+
+TEST(HtmlSanitizer, FormattingElementsLeftOpenPastTheLimitAreRefused) {
+  // Each block closes the <b> inside it, but the parser keeps every distinct one active and
+  // re-opens them all in each later block: quadratic, so refused past the limit.
+  std::string open;
+  for (std::size_t i = 0; i <= kMaxHtmlNesting; ++i) {
+    open += "<div><b title=\"" + std::to_string(i) + "\"></div>";
+  }
+  auto refused = sanitize_html_checked(open + repeated("<div>x</div>", 100));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("formatting elements"), std::string::npos);
+  // Identical ones count three times at most, as in the parser: sloppy but common markup.
+  EXPECT_TRUE(sanitize_html_checked(repeated("<p><b>bold", 5000)));
+}
+
+TEST(HtmlSanitizer, PathologicalMegabytesTakeLinearTime) {
+  // Each took seconds to minutes before the nesting limit (100,000 nested <b>: 6 s; 1 MB of
+  // <div>: far longer). The bound is generous (sanitizer builds are slow); a quadratic path
+  // takes hours at this size.
+  constexpr std::size_t kMegabyte = 1 << 20;
+  std::string distinct;
+  for (int i = 0; i < 500; ++i) distinct += "<b x=" + std::to_string(i) + ">";
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"nested <b>", repeated("<b>", kMegabyte / 3)},
+      {"nested <div>", repeated("<div>", kMegabyte / 5)},
+      {"nested tables", repeated("<table><tr><td>", kMegabyte / 15)},
+      {"unclosed links", repeated("<a href=x>", kMegabyte / 10)},
+      {"deep then flat", repeated("<div>", 500) + repeated("<i></i>", kMegabyte / 7)},
+      {"deep then stray end tags", repeated("<div>", 500) + repeated("</x>", kMegabyte / 4)},
+      {"many formatting then blocks", distinct + repeated("</div><div>x", kMegabyte / 12)},
+      {"unclosed formatting in paragraphs", repeated("<p><b>x", kMegabyte / 28)},
+      {"foreign content", repeated("<svg><b>", kMegabyte / 8)},
+      {"options", "<select>" + repeated("<option>", kMegabyte / 8)},
+  };
+  for (const auto& [name, input] : inputs) {
+    const auto start = std::chrono::steady_clock::now();
+    (void)sanitize_html_checked(input);
+    (void)body(input);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(seconds, 60) << name;
+  }
 }
 
 TEST(HtmlSanitizer, EmptyAndTextOnlyInput) {

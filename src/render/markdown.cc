@@ -246,7 +246,7 @@ std::string truncate_at_word(std::string text, size_t max_chars) {
 
 }  // namespace
 
-std::string markdown_to_html(std::string_view markdown) {
+util::Result<std::string> markdown_to_html_checked(std::string_view markdown) {
   // md4c 0.4.8 (Debian 12) reads one byte past the end of its input when the input ends
   // inside a link destination ("x [](" gives "<p>x [](S</p>" if an "S" follows in memory;
   // found by fuzz_markdown). So md4c gets a copy that ends with a newline, which stops that
@@ -267,7 +267,13 @@ std::string markdown_to_html(std::string_view markdown) {
     // md4c fails only when it cannot allocate; show the source rather than nothing.
     html = "<pre>" + escape_html(markdown) + "</pre>";
   }
-  return sanitize_html(html);
+  return sanitize_html_checked(html);
+}
+
+std::string markdown_to_html(std::string_view markdown) {
+  auto html = markdown_to_html_checked(markdown);
+  // Too deep to parse: the Markdown as its text, never parsed.
+  return html ? std::move(*html) : sanitize_html(markdown);
 }
 
 std::string plain_text_to_html(std::string_view text) {

@@ -16,12 +16,20 @@
 #include <string>
 #include <string_view>
 
+#include "util/result.h"
+
 namespace reelpress::render {
 
 // CommonMark with GitHub's tables, ~~strikethrough~~ and bare-URL autolinks, rendered by md4c
 // and then passed through sanitize_html() (SanitizerPolicy::kBody): raw HTML in the Markdown
 // is allowed and sanitized like any other HTML body. A leading UTF-8 BOM is ignored.
+// Markdown whose HTML nests past kMaxHtmlNesting (a thousand '>' quote markers) comes back as
+// its text, escaped.
 std::string markdown_to_html(std::string_view markdown);
+
+// As markdown_to_html, but HTML nested past kMaxHtmlNesting is refused with
+// sanitize_html_checked's error.
+util::Result<std::string> markdown_to_html_checked(std::string_view markdown);
 
 // A comment as a reader typed it, shown as typed: everything is escaped (no markup, no
 // Markdown); runs of blank lines separate <p> paragraphs; a single newline is a <br>; bare

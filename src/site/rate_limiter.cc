@@ -1,6 +1,5 @@
 #include "site/rate_limiter.h"
 
-#include <arpa/inet.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -9,32 +8,12 @@
 #include <cstring>
 #include <string>
 
+#include "util/client_address.h"
+
 namespace reelpress::site {
 namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
-
-// The bytes that name a client: an IPv6 address cut to its /64, anything else as given.
-std::string client_identity(std::string_view address) {
-  if (address.find(':') != std::string_view::npos && address.size() < INET6_ADDRSTRLEN) {
-    const std::string text(address);
-    unsigned char bytes[16];
-    if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) {
-      static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-      // An IPv4 client reached over an IPv6 socket (::ffff:a.b.c.d) is that IPv4 address.
-      if (std::memcmp(bytes, kMappedPrefix, sizeof kMappedPrefix) == 0) {
-        return std::string(reinterpret_cast<const char*>(bytes + 12), 4);
-      }
-      return std::string(reinterpret_cast<const char*>(bytes), 8);
-    }
-  }
-  unsigned char v4[4];
-  const std::string text(address);
-  if (inet_pton(AF_INET, text.c_str(), v4) == 1) {
-    return std::string(reinterpret_cast<const char*>(v4), 4);
-  }
-  return text;
-}
 
 }  // namespace
 
@@ -50,7 +29,7 @@ RateLimiter::RateLimiter(const util::Clock& clock, RandomSource random)
 RateLimiter::~RateLimiter() { sodium_memzero(key_, sizeof key_); }
 
 std::uint64_t RateLimiter::client_hash(std::string_view client_address, util::UnixTime now) {
-  const std::string identity = client_identity(client_address);
+  const std::string identity = util::client_identity(client_address);
   const std::int64_t day = now / kSecondsPerDay;
   unsigned char hash[crypto_generichash_BYTES_MIN];  // 16 bytes; 8 of them key the table.
   {

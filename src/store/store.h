@@ -67,6 +67,12 @@ struct EntryList {
   int total = 0;                        // How many match, ignoring offset and limit.
 };
 
+// Failed sign-ins counted together (of one login, or of one client).
+struct SignInFailures {
+  int count = 0;
+  util::UnixTime latest = 0;  // The last one's time; 0 when there is none.
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -188,10 +194,16 @@ class Store {
   virtual Status remove_sessions(std::optional<Id> user_id, util::UnixTime idle_before,
                                  util::UnixTime created_before) = 0;
 
-  // Failed sign-ins by login (typed, whether or not such a user exists), for the hourly limit.
-  // Recording also forgets failures older than a day.
-  virtual Status record_sign_in_failure(const std::string& login, util::UnixTime at) = 0;
-  virtual Result<int> sign_in_failures_since(const std::string& login, util::UnixTime since) = 0;
+  // Failed sign-ins, for the sign-in throttle (auth/sign_in_throttle.h): each with the login
+  // typed (whether or not such a user exists) and the client's key (an opaque keyed hash, never
+  // an address). Recording also forgets failures older than a day.
+  virtual Status record_sign_in_failure(const std::string& login, const std::string& client,
+                                        util::UnixTime at) = 0;
+  // The failures at or after `since` of one login, or of one client.
+  virtual Result<SignInFailures> sign_in_failures_of_login(const std::string& login,
+                                                           util::UnixTime since) = 0;
+  virtual Result<SignInFailures> sign_in_failures_of_client(const std::string& client,
+                                                            util::UnixTime since) = 0;
 
   // Revisions of entries, kept by the admin on every save. kInvalidArgument for an unknown
   // entry. revisions_of lists newest first.

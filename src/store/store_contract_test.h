@@ -1115,7 +1115,7 @@ TEST_P(StoreContractTest, AdminStateMovesNoChangeCounter) {
   session.user_id = ana;
   session.csrf_token = "c";
   must(store().save_session(session));
-  must(store().record_sign_in_failure("ana", kAired));
+  must(store().record_sign_in_failure("ana", "client", kAired));
   content::Revision revision;
   revision.entry_id = entry;
   revision.data = "{}";
@@ -1123,16 +1123,27 @@ TEST_P(StoreContractTest, AdminStateMovesNoChangeCounter) {
   EXPECT_EQ(must(store().change_counter()), before);
 }
 
-TEST_P(StoreContractTest, SignInFailuresAreCountedPerLoginAndForgottenAfterADay) {
-  must(store().record_sign_in_failure("ana", kAired - 86400 - 100));
-  must(store().record_sign_in_failure("ana", kAired - 3600));
-  must(store().record_sign_in_failure("ana", kAired - 10));
-  must(store().record_sign_in_failure("nobody", kAired - 10));
-  EXPECT_EQ(must(store().sign_in_failures_since("ana", kAired - 3600)), 2);
-  EXPECT_EQ(must(store().sign_in_failures_since("ana", kAired - 5)), 0);
-  EXPECT_EQ(must(store().sign_in_failures_since("nobody", 0)), 1);
-  // The day-old one went when the later ones were recorded.
-  EXPECT_EQ(must(store().sign_in_failures_since("ana", 0)), 2);
+TEST_P(StoreContractTest, SignInFailuresAreCountedPerLoginAndPerClientAndForgottenAfterADay) {
+  const std::string laptop("\x01\x00\xff", 3);  // Client keys are bytes, NUL included.
+  const std::string phone("\x01\x00\xfe", 3);
+  must(store().record_sign_in_failure("ana", laptop, kAired - 86400 - 100));
+  must(store().record_sign_in_failure("ana", laptop, kAired - 3600));
+  must(store().record_sign_in_failure("ana", phone, kAired - 10));
+  must(store().record_sign_in_failure("nobody", laptop, kAired - 20));
+
+  SignInFailures ana = must(store().sign_in_failures_of_login("ana", kAired - 3600));
+  EXPECT_EQ(ana.count, 2);
+  EXPECT_EQ(ana.latest, kAired - 10);
+  EXPECT_EQ(must(store().sign_in_failures_of_login("ana", kAired - 5)).count, 0);
+  EXPECT_EQ(must(store().sign_in_failures_of_login("ana", kAired - 5)).latest, 0);
+  EXPECT_EQ(must(store().sign_in_failures_of_login("nobody", 0)).count, 1);
+
+  SignInFailures from_laptop = must(store().sign_in_failures_of_client(laptop, 0));
+  EXPECT_EQ(from_laptop.count, 2);  // The day-old one went when the later ones were recorded.
+  EXPECT_EQ(from_laptop.latest, kAired - 20);
+  EXPECT_EQ(must(store().sign_in_failures_of_client(phone, 0)).count, 1);
+  EXPECT_EQ(must(store().sign_in_failures_of_client(std::string("\x01", 1), 0)).count, 0);
+  EXPECT_EQ(must(store().sign_in_failures_of_login("ana", 0)).count, 2);
 }
 
 TEST_P(StoreContractTest, RevisionsAreListedNewestFirstAndGoWithTheirEntry) {

@@ -165,25 +165,16 @@ std::string Response::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-Connection::Connection(int port) {
+Connection::Connection(int port, const std::string& source) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
-  }
-}
-
-Connection::Connection(int port, const std::string& source_address) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  if (::inet_pton(AF_INET, source_address.c_str(), &local.sin_addr) != 1 ||
-      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
-    ::close(fd_);
-    throw std::runtime_error("cannot bind to " + source_address);
+  if (!source.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ::close(fd_);
+      throw std::runtime_error("cannot bind to " + source);
+    }
   }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -238,7 +229,9 @@ std::optional<Response> Connection::read_response(bool head, std::chrono::millis
     if (colon == std::string::npos) continue;
     std::string value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    r.headers[lower(line.substr(0, colon))] = value;
+    std::string name = lower(line.substr(0, colon));
+    if (name == "set-cookie") r.set_cookies.push_back(value);
+    r.headers[std::move(name)] = value;
   }
   buffer_.erase(0, end + 4);
   std::size_t length = 0;
@@ -261,8 +254,8 @@ bool Connection::closed_within(std::chrono::milliseconds timeout) {
 }
 
 Response get(int port, const std::string& target, const std::map<std::string, std::string>& headers,
-             const std::string& method, const std::string& body) {
-  Connection c(port);
+             const std::string& method, const std::string& body, const std::string& source) {
+  Connection c(port, source);
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   if (!body.empty() || method == "POST")

@@ -63,18 +63,17 @@ class Server {
 
 struct Response {
   int status = 0;
-  std::map<std::string, std::string> headers;  // Lower-case names.
+  std::map<std::string, std::string> headers;  // Lower-case names; the last of repeated ones.
+  std::vector<std::string> set_cookies;        // Every Set-Cookie value, in order.
   std::string body;
   std::string header(const std::string& name) const;
 };
 
-// One HTTP/1.1 connection to 127.0.0.1:port.
+// One HTTP/1.1 connection to 127.0.0.1:port, from `source` when given (another loopback
+// address such as "127.0.0.7", so that the server sees a client of its own).
 class Connection {
  public:
-  explicit Connection(int port);
-  // From a loopback address of the test's choosing ("127.0.0.2"), so that the server sees
-  // several clients.
-  Connection(int port, const std::string& source_address);
+  explicit Connection(int port, const std::string& source = "");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -91,10 +90,11 @@ class Connection {
   std::string buffer_;
 };
 
-// A GET (or other method) on a fresh connection.
+// A GET (or other method) on a fresh connection, from `source` when given (see Connection).
 Response get(int port, const std::string& target,
              const std::map<std::string, std::string>& headers = {},
-             const std::string& method = "GET", const std::string& body = "");
+             const std::string& method = "GET", const std::string& body = "",
+             const std::string& source = "");
 
 // Fetches path and follows no redirects; checks the page passes `tidy -errors -quiet`.
 // Returns tidy's complaints, empty when the page is clean.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <variant>
 
 #include "auth/roles.h"
 #include "config/site_config.h"
@@ -32,6 +33,8 @@ namespace {
 constexpr std::string_view kPrefix = "/admin";
 constexpr std::string_view kSessionCookie = "rp_session";
 constexpr std::string_view kSignInCookie = "rp_signin";
+// Set at each sign-in, for the browser to show at the next (auth/sign_in_throttle.h).
+constexpr std::string_view kDeviceCookie = "rp_device";
 constexpr std::string_view kCsrfField = "csrf";
 constexpr std::string_view kStylesheet = "admin.css";
 constexpr std::string_view kHtml = "text/html; charset=utf-8";
@@ -224,8 +227,12 @@ std::string AdminHandler::cookie_name(std::string_view base) const {
   return secure() ? "__Host-" + std::string(base) : std::string(base);
 }
 
-std::string AdminHandler::set_cookie(std::string_view base, std::string_view value) const {
-  return cookie_name(base) + "=" + std::string(value) + (value.empty() ? "; Max-Age=0" : "") +
+std::string AdminHandler::set_cookie(std::string_view base, std::string_view value,
+                                     std::int64_t max_age) const {
+  const std::string lifetime = value.empty() ? "; Max-Age=0"
+                               : max_age > 0 ? "; Max-Age=" + std::to_string(max_age)
+                                             : std::string();
+  return cookie_name(base) + "=" + std::string(value) + lifetime +
          "; Path=/; HttpOnly; SameSite=Strict" + (secure() ? "; Secure" : "");
 }
 
@@ -386,24 +393,29 @@ Response AdminHandler::sign_in(const Request& request) {
     r.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
     return r;
   }
-  auto in = sessions_.sign_in(login, form.value("password"));
-  if (!in) {
-    switch (in.error().code) {
-      case ErrorCode::kPermissionDenied: return sign_in_page(403, in.error().message, login, next);
-      case ErrorCode::kUnavailable: {
-        Response r = sign_in_page(429, in.error().message, login, next);
-        r.headers.emplace_back("Retry-After", "3600");
-        return r;
-      }
-      default:
-        std::cerr << "reelpress: sign-in failed: " << in.error().describe() << "\n";
-        return sign_in_page(500, "Signing in failed on the server. Try again later.", login, next);
-    }
+  auto outcome = sessions_.sign_in(
+      {.login = login,
+       .password = form.value("password"),
+       .client_address = request.client_address,
+       .device_cookie = cookie_value(request.cookie, cookie_name(kDeviceCookie))});
+  if (!outcome) {
+    std::cerr << "reelpress: sign-in failed: " << outcome.error().describe() << "\n";
+    return sign_in_page(500, "Signing in failed on the server. Try again later.", login, next);
   }
+  if (const auto* refused = std::get_if<auth::SignInRefused>(&*outcome)) {
+    if (refused->retry_after_seconds == 0) return sign_in_page(403, refused->message, login, next);
+    Response r = sign_in_page(429, refused->message, login, next);
+    r.headers.emplace_back("Retry-After", std::to_string(refused->retry_after_seconds));
+    return r;
+  }
+  const auto& in = std::get<auth::SignedIn>(*outcome);
   Response r = see_other(safe_next(next));
-  // The session cookie last: some clients keep only one Set-Cookie per response.
   r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, ""));
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, in->token));
+  r.headers.emplace_back("Set-Cookie",
+                         set_cookie(kDeviceCookie, in.device_cookie,
+                                    sessions_.policy().throttle.device_lifetime_seconds));
+  // The session cookie last: some clients keep only one Set-Cookie per response.
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, in.token));
   return r;
 }
 
@@ -944,7 +956,9 @@ Response AdminHandler::save_entry(Call& call, std::optional<content::Entry> exis
     entry.status = EntryStatus::kScheduled;
   }
   entry.modified_at = now;
-  render::render_bodies(entry);
+  if (auto rendered = render::render_bodies(entry); !rendered) {
+    errors.push_back(rendered.error().message);
+  }
 
   if (form.value("action") == "preview") {
     if (!errors.empty()) return entry_form(call, entry, 400, errors, "");
@@ -1044,7 +1058,9 @@ Response AdminHandler::revision(Call& call, Id revision_id) {
     if (restored.status == EntryStatus::kPublished && restored.published_at > clock_.now()) {
       restored.status = EntryStatus::kScheduled;
     }
-    render::render_bodies(restored);
+    if (auto rendered = render::render_bodies(restored); !rendered) {
+      return message(&call, 400, "The revision could not be restored", {rendered.error().message});
+    }
     auto id = store_entry(call, restored, current.value());
     if (!id) return message(&call, 500, "The revision could not be restored", {id.error().message});
     return see_other(edit_url + "?saved=restored");

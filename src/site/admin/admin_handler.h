@@ -10,8 +10,11 @@
 //   - every POST carries a CSRF token: the session's own, or for the sign-in form a random
 //     value that must match the "rp_signin" cookie set with the form. Without it: 403;
 //   - every action checks the role here, on the server, whatever the pages offered;
-//   - sign-ins are limited per account (auth::Sessions) and per client (a RateLimiter
-//     keyed by a hash of the address, never stored), and answer one generic message;
+//   - failed sign-ins slow down the next ones per account and per client, by seconds (see
+//     auth/sign_in_throttle.h), except from a browser holding the account's device cookie
+//     ("rp_device", set at each sign-in for 90 days), and every client is limited to
+//     sign_ins_per_minute attempts (a RateLimiter keyed by a hash of the address, never
+//     stored); wrong logins and passwords answer one generic message;
 //   - admin pages are sent with "Cache-Control: no-store", a Content-Security-Policy that
 //     allows nothing from another origin and no framing, and "Referrer-Policy: same-origin".
 //
@@ -123,7 +126,9 @@ class AdminHandler final : public Handler {
   bool secure() const;
   std::string cookie_name(std::string_view base) const;
   // A Set-Cookie value for cookie `base` (named by cookie_name); an empty value deletes it.
-  std::string set_cookie(std::string_view base, std::string_view value) const;
+  // Without a max_age (seconds) the browser keeps it until it closes.
+  std::string set_cookie(std::string_view base, std::string_view value,
+                         std::int64_t max_age = 0) const;
 
   store::Store& store_;
   SiteHandler& site_;

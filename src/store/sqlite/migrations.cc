@@ -535,6 +535,22 @@ DROP INDEX comments_by_parent;
 CREATE INDEX comments_by_parent ON comments (parent_id) WHERE parent_id IS NOT NULL;
 )sql";
 
+// Failed sign-ins are throttled per login and per client (auth/sign_in_throttle.h), the
+// client known by a keyed hash. The old rows, a day's at most and with no client, are not
+// worth carrying over: forgetting them only forgives a day of failures once. The index on the
+// time serves the sweep of day-old rows that every new failure runs.
+constexpr const char* kSignInClients = R"sql(
+DROP TABLE sign_in_failures;
+CREATE TABLE sign_in_failures (
+  login TEXT NOT NULL,
+  client BLOB NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sign_in_failures_by_login ON sign_in_failures (login, at);
+CREATE INDEX sign_in_failures_by_client ON sign_in_failures (client, at);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "core tables: users, films, categories, tags, entries, organizations, comments",
      kCoreTables},
@@ -549,6 +565,7 @@ constexpr Migration kMigrations[] = {
     {9, "the change log of entry edits", kEntryChangeLog},
     {10, "new submission digests in arrival order", kRecentSubmissions},
     {11, "the replies index holds replies only", kReplyIndex},
+    {12, "failed sign-ins with the client's keyed hash", kSignInClients},
 };
 
 Result<int> read_int_pragma(Connection& connection, std::string_view sql) {

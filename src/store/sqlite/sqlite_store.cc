@@ -1673,26 +1673,58 @@ Status SqliteStore::remove_sessions(std::optional<Id> user_id, util::UnixTime id
   });
 }
 
-Status SqliteStore::record_sign_in_failure(const std::string& login, util::UnixTime at) {
+Status SqliteStore::record_sign_in_failure(const std::string& login, const std::string& client,
+                                           util::UnixTime at) {
   return write<void>([&](Connection& c) -> Status {
     auto old = c.prepare("DELETE FROM sign_in_failures WHERE at < ?1");
     if (!old) return fail(std::move(old.error()));
     REELPRESS_RETURN_IF_ERROR(old->bind(1, at - 86400).run());
-    auto insert = c.prepare("INSERT INTO sign_in_failures (login, at) VALUES (?1, ?2)");
+    auto insert = c.prepare("INSERT INTO sign_in_failures (login, client, at) VALUES (?1, ?2, ?3)");
     if (!insert) return fail(std::move(insert.error()));
-    insert->bind_all(login, at);
+    insert->bind(1, login);
+    insert->bind_blob(2, client);
+    insert->bind(3, at);
     return insert->run();
   });
 }
 
-Result<int> SqliteStore::sign_in_failures_since(const std::string& login, util::UnixTime since) {
-  return read<int>([&](Connection& c) -> Result<int> {
-    auto statement =
-        c.prepare("SELECT count(*) FROM sign_in_failures WHERE login = ?1 AND at >= ?2");
-    if (!statement) return fail(std::move(statement.error()));
-    statement->bind_all(login, since);
-    REELPRESS_RETURN_IF_ERROR(first_row(*statement, "failure count"));
-    return static_cast<int>(statement->int64(0));
+namespace {
+
+// count(*) and max(at) of a query over sign_in_failures whose ?1 is a text or blob key.
+Result<SignInFailures> read_sign_in_failures(Connection& c, std::string_view sql,
+                                             const std::string& key, bool blob_key,
+                                             util::UnixTime since) {
+  auto statement = c.prepare(sql);
+  if (!statement) return fail(std::move(statement.error()));
+  if (blob_key) {
+    statement->bind_blob(1, key);
+  } else {
+    statement->bind(1, key);
+  }
+  statement->bind(2, since);
+  REELPRESS_RETURN_IF_ERROR(first_row(*statement, "failure count"));
+  return SignInFailures{static_cast<int>(statement->int64(0)), statement->int64(1)};
+}
+
+}  // namespace
+
+Result<SignInFailures> SqliteStore::sign_in_failures_of_login(const std::string& login,
+                                                              util::UnixTime since) {
+  return read<SignInFailures>([&](Connection& c) {
+    return read_sign_in_failures(
+        c,
+        "SELECT count(*), coalesce(max(at), 0) FROM sign_in_failures WHERE login = ?1 AND at >= ?2",
+        login, false, since);
+  });
+}
+
+Result<SignInFailures> SqliteStore::sign_in_failures_of_client(const std::string& client,
+                                                               util::UnixTime since) {
+  return read<SignInFailures>([&](Connection& c) {
+    return read_sign_in_failures(c,
+                                 "SELECT count(*), coalesce(max(at), 0) FROM sign_in_failures "
+                                 "WHERE client = ?1 AND at >= ?2",
+                                 client, true, since);
   });
 }
 

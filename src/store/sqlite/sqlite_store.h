@@ -149,8 +149,12 @@ class SqliteStore final : public Store {
   Status remove_session(const std::string& token_hash) override;
   Status remove_sessions(std::optional<Id> user_id, util::UnixTime idle_before,
                          util::UnixTime created_before) override;
-  Status record_sign_in_failure(const std::string& login, util::UnixTime at) override;
-  Result<int> sign_in_failures_since(const std::string& login, util::UnixTime since) override;
+  Status record_sign_in_failure(const std::string& login, const std::string& client,
+                                util::UnixTime at) override;
+  Result<SignInFailures> sign_in_failures_of_login(const std::string& login,
+                                                   util::UnixTime since) override;
+  Result<SignInFailures> sign_in_failures_of_client(const std::string& client,
+                                                    util::UnixTime since) override;
   Result<Id> save_revision(const content::Revision& revision) override;
   Result<content::Revision> revision_by_id(Id id) override;
   Result<std::vector<content::Revision>> revisions_of(Id entry_id) override;
