@@ -507,7 +507,11 @@ Awaitable<site::Response> Session::reply_later(const RequestMessage& message) {
     using Resume = decltype(resume);
     // Shared by the reply and the catch below, so that exactly one answer resumes the
     // coroutine; the work guard keeps the worker's loop running until it has.
+    // (A constructor, not an aggregate: clang 14, which builds the fuzzers, cannot make an
+    // aggregate from parentheses.)
     struct Waiting {
+      Waiting(Resume r, asio::executor_work_guard<Executor> w)
+          : resume(std::move(r)), work(std::move(w)) {}
       Resume resume;
       asio::executor_work_guard<Executor> work;
       std::atomic<bool> answered{false};

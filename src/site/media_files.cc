@@ -131,15 +131,16 @@ MediaFiles::Type MediaFiles::type_for(std::string_view file_name) {
 
 bool MediaFiles::is_safe_path(std::string_view path) { return util::is_plain_relative_path(path); }
 
-std::optional<Response> MediaFiles::serve(std::string_view relative_path) const {
+std::optional<MediaFiles::Found> MediaFiles::find(const std::filesystem::path& root,
+                                                  std::string_view relative_path) {
   if (!is_safe_path(relative_path)) return std::nullopt;
-  const std::string path = (root_ / std::string(relative_path)).string();
+  const std::string path = (root / std::string(relative_path)).string();
 
   // Symbolic links may point anywhere: whatever the path resolves to must be inside root.
   char resolved[PATH_MAX];
   char resolved_root[PATH_MAX];
   if (::realpath(path.c_str(), resolved) == nullptr ||
-      ::realpath(root_.c_str(), resolved_root) == nullptr) {
+      ::realpath(root.c_str(), resolved_root) == nullptr) {
     return std::nullopt;
   }
   const std::string_view inside(resolved);
@@ -147,10 +148,29 @@ std::optional<Response> MediaFiles::serve(std::string_view relative_path) const 
   if (!inside.starts_with(base) || inside.size() <= base.size() || inside[base.size()] != '/') {
     return std::nullopt;
   }
+  Found found{resolved, {}};
+  if (::stat(resolved, &found.info) != 0 || !S_ISREG(found.info.st_mode)) return std::nullopt;
+  return found;
+}
 
-  struct stat info {};
-  if (::stat(resolved, &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+Response MediaFiles::response_for(std::string_view file_name) {
+  const Type type = type_for(file_name);
   Response response;
+  response.content_type = type.content_type;
+  response.byte_ranges = true;
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.cache_control = "public, max-age=86400";
+  if (!type.inline_ok) response.headers.emplace_back("Content-Disposition", "attachment");
+  if (type.content_type == "image/svg+xml") response.content_security_policy = kSvgPolicy;
+  return response;
+}
+
+std::optional<Response> MediaFiles::serve(std::string_view relative_path) const {
+  const std::optional<Found> found = find(root_, relative_path);
+  if (!found) return std::nullopt;
+  const char* resolved = found->real_path.c_str();
+  const struct stat& info = found->info;
+  Response response = response_for(relative_path);
   std::shared_ptr<const Cached> cached = cache_.find(relative_path);
   if (cached && cached->modified_ns == nanoseconds(info.st_mtim) && cached->size == info.st_size &&
       cached->inode == info.st_ino) {
@@ -181,16 +201,6 @@ std::optional<Response> MediaFiles::serve(std::string_view relative_path) const 
       response.body = fresh->body;
       cache_.insert(std::string(relative_path), std::move(fresh), kept);
     }
-  }
-
-  const Type type = type_for(relative_path);
-  response.content_type = type.content_type;
-  response.byte_ranges = true;
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.cache_control = "public, max-age=86400";
-  if (!type.inline_ok) response.headers.emplace_back("Content-Disposition", "attachment");
-  if (type.content_type == "image/svg+xml") {
-    response.content_security_policy = kSvgPolicy;
   }
   return response;
 }

@@ -24,6 +24,8 @@
 // Thread-safe: serve() may be called from every server thread at once.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -54,6 +56,20 @@ class MediaFiles {
 
   // Whether `relative_path` is one a reader may ask for (see above); pure syntax.
   static bool is_safe_path(std::string_view relative_path);
+
+  // The file a reader asking for `relative_path` under `root` gets: its real path (links
+  // followed) and status, when the path is safe and its real path is a regular file inside
+  // root's; nullopt otherwise. What serve() sends, and what the exports copy.
+  struct Found {
+    std::string real_path;
+    struct stat info;
+  };
+  static std::optional<Found> find(const std::filesystem::path& root,
+                                   std::string_view relative_path);
+
+  // The response for the file named `file_name` without its payload: type, nosniff, caching,
+  // Content-Disposition for what may not be shown inline, an SVG's sandbox.
+  static Response response_for(std::string_view file_name);
 
  private:
   struct Cached;
