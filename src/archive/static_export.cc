@@ -131,10 +131,9 @@ std::string nginx_string(std::string_view text) {
 std::string download_location(const std::string& path, const MediaFile& file,
                               const std::string& filename) {
   const site::MediaFiles::Type type = site::MediaFiles::type_for(file.name);
-  const bool pdf = type.content_type == "application/pdf";  // It may carry script too.
-  if (filename.empty() && type.inline_ok && !pdf) return {};
+  if (filename.empty() && type.inline_ok) return {};
   std::string block = "location = " + nginx_string(path) + " {\n";
-  if (!filename.empty() || !type.inline_ok) {
+  if (!filename.empty() || type.content_type == "application/octet-stream") {
     block += "    types { }\n    default_type application/octet-stream;\n";
   }
   block +=

@@ -24,6 +24,9 @@ constexpr std::size_t kMaxCachedFraction = 8;
 struct TypeRule {
   std::string_view extension;
   std::string_view content_type;
+  // False for types a browser's own viewer would run with the site's origin: sent with
+  // Content-Disposition: attachment, so they open as a download.
+  bool inline_ok = true;
 };
 
 // What a documentary site uploads: stills, posters, audio, clips, subtitles, press kits,
@@ -51,7 +54,8 @@ constexpr std::array kTypes = {
     TypeRule{"oga", "audio/ogg"},
     TypeRule{"ogg", "audio/ogg"},
     TypeRule{"ogv", "video/ogg"},
-    TypeRule{"pdf", "application/pdf"},
+    // A PDF can carry JavaScript and forms that browsers' viewers run.
+    TypeRule{"pdf", "application/pdf", false},
     TypeRule{"png", "image/png"},
     TypeRule{"ppt", "application/vnd.ms-powerpoint"},
     TypeRule{"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
@@ -124,7 +128,7 @@ MediaFiles::MediaFiles(std::filesystem::path root, std::size_t cache_bytes)
 MediaFiles::Type MediaFiles::type_for(std::string_view file_name) {
   const std::string extension = util::to_lower(extension_of(file_name));
   for (const TypeRule& rule : kTypes) {
-    if (rule.extension == extension) return {rule.content_type, true};
+    if (rule.extension == extension) return {rule.content_type, rule.inline_ok};
   }
   return {"application/octet-stream", false};
 }

@@ -70,13 +70,16 @@ TEST(MediaFilesTypes, EveryTypeThatUploadsStore) {
       {"2026/12/map-960w.png", "image/png"},     {"2026/12/route-1600w.gif", "image/gif"},
       {"2026/12/still-480w.webp", "image/webp"}, {"2026/12/interview.mp3", "audio/mpeg"},
       {"2026/12/interview.ogg", "audio/ogg"},    {"2026/12/trailer.mp4", "video/mp4"},
-      {"2026/12/trailer.webm", "video/webm"},    {"2026/12/lesson-plan.pdf", "application/pdf"},
+      {"2026/12/trailer.webm", "video/webm"},
   };
   for (const auto& [name, content_type] : stored) {
     const auto type = MediaFiles::type_for(name);
     EXPECT_EQ(type.content_type, content_type) << name;
     EXPECT_TRUE(type.inline_ok) << name;
   }
+  // A PDF keeps its type but opens as a download: its scripts do not run as the site.
+  EXPECT_EQ(MediaFiles::type_for("2026/12/lesson-plan.pdf").content_type, "application/pdf");
+  EXPECT_FALSE(MediaFiles::type_for("2026/12/lesson-plan.pdf").inline_ok);
   // An upload's temporary file (util::AtomicFile), should one be fetched while it is written.
   EXPECT_FALSE(MediaFiles::type_for("2026/12/salt-road.jpg.part").inline_ok);
 }

@@ -164,5 +164,26 @@ TEST(LargeMedia, AFileAboveTheCacheLimitIsSentExactlyWithValidatorsAndRanges) {
   EXPECT_EQ(same->body, bytes.substr(100, 100));
 }
 
+TEST(Media, APdfOpensAsADownloadNotInTheSitesOrigin) {
+  // A PDF can carry JavaScript that a browser's viewer runs; as an attachment it cannot run as
+  // the site. Small (cached) and large (sent from the file) alike.
+  TempDir dir;
+  const auto site = dir.path() / "site";
+  make_demo_site(site);
+  std::filesystem::create_directories(site / "media" / "2026" / "12");
+  const std::string pdf = "%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript >> >>\n%%EOF\n";
+  std::ofstream(site / "media/2026/12/small.pdf", std::ios::binary) << pdf;
+  std::ofstream(site / "media/2026/12/large.pdf", std::ios::binary)
+      << pdf << std::string(9 << 20, ' ');
+  Server server(site);
+  for (const char* name : {"small.pdf", "large.pdf"}) {
+    const Response r = get(server.port(), std::string("/files/2026/12/") + name);
+    EXPECT_EQ(r.status, 200) << name;
+    EXPECT_EQ(r.header("content-type"), "application/pdf") << name;
+    EXPECT_EQ(r.header("content-disposition"), "attachment") << name;
+    EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << name;
+  }
+}
+
 }  // namespace
 }  // namespace reelpress::e2e
