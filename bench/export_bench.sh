@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Export benchmark (issue 6): the static export of the imported WordPress fixture
-# ../shared/fixtures/wordpress-2010.wxr.gz against Hugo (Debian's package) building the same
+# tests/fixtures/wordpress-2010.wxr.gz against Hugo (Debian's package) building the same
 # amount of content: 2,000 Markdown posts of 12 paragraphs in 50 categories with a minimal
 # layout (generated here). Both write a whole site into an empty folder; medians of $RUNS runs,
 # in one run of this script. Also times a second, incremental export (nothing changed) and the
@@ -22,7 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-build}
 runs=${RUNS:-3}
-fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
+fixture="$root/tests/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/export.txt"
 
 for tool in hugo python3 /usr/bin/time; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Import benchmark (issue 3): times `reelpress import` of the WordPress fixture
-# ../shared/fixtures/wordpress-2010.wxr.gz (median of 3, a fresh site each time) and of a
+# tests/fixtures/wordpress-2010.wxr.gz (median of 3, a fresh site each time) and of a
 # generated 100 MB export (bench/wxr_generate.py), and reports MB/s, CPU time and peak memory.
 # The table is printed and appended to bench/results/import.txt.
 #
@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-build}
 size_mb=${SIZE_MB:-100}
 runs=${RUNS:-3}
-fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
+fixture="$root/tests/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/import.txt"
 
 for tool in python3 /usr/bin/time; do

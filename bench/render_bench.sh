@@ -12,7 +12,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BENCH_BUILD:-build-bench}
-fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
+fixture="$root/tests/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/render.txt"
 mkdir -p "$(dirname "$results")"
 

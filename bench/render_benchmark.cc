@@ -1,7 +1,7 @@
 // Cache-miss render speed (issue 5): entry pages rendered per second on one core, through the
 // whole SiteHandler path (routing, entry resolution, store reads, templates, compression off
 // as the cache would then add it) with the page cache off, round-robin over every published
-// entry of ../shared/fixtures/wordpress-2010.wxr.gz imported into a temporary site.
+// entry of tests/fixtures/wordpress-2010.wxr.gz imported into a temporary site.
 //
 // Run by bench/render_bench.sh; by hand:
 //   build-bench/bench/render_benchmark FIXTURE --benchmark_repetitions=3

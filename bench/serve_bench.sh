@@ -2,7 +2,7 @@
 # Serving benchmark (issue 5): reelpress's cached dynamic pages against nginx serving the same
 # bytes as static files, in the same run, on loopback.
 #
-#   1. Builds the release binary (`make build`), imports ../shared/fixtures/wordpress-2010.wxr.gz
+#   1. Builds the release binary (`make build`), imports tests/fixtures/wordpress-2010.wxr.gz
 #      into a fresh site (page cache large enough for the whole site) and serves it.
 #   2. Saves an entry page, the home page and a category page, as reelpress serves them, into
 #      a static tree, and starts nginx (Debian package: sendfile on, access log off, workers =
@@ -32,7 +32,7 @@ duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 cores=$(nproc)
 nginx_workers=${NGINX_WORKERS:-$cores}
-fixture="$root/../shared/fixtures/wordpress-2010.wxr.gz"
+fixture="$root/tests/fixtures/wordpress-2010.wxr.gz"
 results="$root/bench/results/serve.txt"
 nginx_bin=${NGINX:-/usr/sbin/nginx}
 

@@ -436,7 +436,7 @@ TEST(Export, LargeMediaFilesAreCopiedInBoundedMemory) {
   EXPECT_EQ(sha1_label_of_file(shown), sha1_label_of_file(video));
 }
 
-const fs::path kFixtures = fs::path(REELPRESS_SOURCE_DIR) / ".." / "shared" / "fixtures";
+const fs::path kFixtures = fs::path(REELPRESS_SOURCE_DIR) / "tests" / "fixtures";
 
 void write_file(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());

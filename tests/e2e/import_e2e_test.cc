@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kFixtures = fs::path(REELPRESS_SOURCE_DIR) / ".." / "shared" / "fixtures";
+const fs::path kFixtures = fs::path(REELPRESS_SOURCE_DIR) / "tests" / "fixtures";
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
