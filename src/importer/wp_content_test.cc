@@ -19,8 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(fs::path(REELPRESS_SOURCE_DIR) / "tests" / "fixtures" / name,
-                   std::ios::binary);
+  std::ifstream in(fs::path(REELPRESS_SOURCE_DIR) / "tests" / "fixtures" / name, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   if (!name.ends_with(".gz")) return s.str();
